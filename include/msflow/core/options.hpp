@@ -1,0 +1,75 @@
+#pragma once
+// Self-documenting options (PETSc-style): every module declares its options with a default and a
+// meaning; `msflow help` prints them; a parsed Config holds the effective value of each and can
+// be printed and stored in output files. Values are kept as text and converted on access, so an
+// ill-formed value is reported with the option's name.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace msflow {
+
+struct OptionSpec {
+  std::string name;           ///< dotted: "model.N"
+  std::string default_value;  ///< as text; "" means "no default" (optional option)
+  std::string help;
+};
+
+/// The catalogue of every option msflow knows, grouped by INI section.
+class OptionCatalog {
+ public:
+  /// Declares [section] key with a default and a one-line meaning.
+  void add(const std::string& section, const std::string& key, const std::string& default_value,
+           const std::string& help);
+  const std::vector<OptionSpec>& options() const { return options_; }
+  const OptionSpec* find(const std::string& name) const;
+  /// Known option names closest to a misspelled one (for error messages).
+  std::vector<std::string> suggestions(const std::string& misspelled) const;
+  /// Human-readable listing of the given sections (all if empty).
+  std::string describe(const std::vector<std::string>& sections) const;
+
+ private:
+  std::vector<OptionSpec> options_;
+};
+
+/// The effective configuration: defaults < INI file (--config) < command line.
+class Config {
+ public:
+  /// Parses `--section.key value` / `--section.key=value` arguments and the INI file named by
+  /// --config. Unknown options are InputErrors naming the option; `allowed_sections` limits
+  /// which sections the current command accepts (empty: all).
+  static Config parse(const OptionCatalog& catalog, const std::vector<std::string>& args,
+                      const std::vector<std::string>& allowed_sections);
+
+  bool has(const std::string& name) const;         ///< a value (default or given) exists
+  bool is_default(const std::string& name) const;  ///< not set by file or command line
+  std::string get_string(const std::string& name) const;
+  double get_double(const std::string& name) const;
+  long get_int(const std::string& name) const;
+  std::uint64_t get_uint64(const std::string& name) const;
+  bool get_bool(const std::string& name) const;
+  /// A comma-separated list of numbers; a single number is broadcast to `size` entries.
+  std::vector<double> get_vector(const std::string& name, std::size_t size) const;
+
+  /// Overrides a value programmatically (e.g. model-specific derived defaults).
+  void set(const std::string& name, const std::string& value);
+
+  /// The effective configuration as INI text (sections in catalogue order).
+  std::string to_ini() const;
+  /// FNV-1a hash of to_ini(), for checkpoint compatibility checks.
+  std::uint64_t hash() const;
+  const std::string& config_file() const { return config_file_; }
+
+ private:
+  struct Entry {
+    std::string value;
+    bool defaulted = true;
+  };
+  const Entry& entry(const std::string& name) const;
+  std::vector<std::string> order_;
+  std::map<std::string, Entry> values_;
+  std::string config_file_;
+};
+
+}  // namespace msflow

@@ -1,0 +1,112 @@
+#include "commands.hpp"
+
+#include <iostream>
+
+#include "msflow/core/error.hpp"
+#include "msflow/core/log.hpp"
+#include "msflow/core/version.hpp"
+#include "msflow/model/registry.hpp"
+#include "msflow/parallel/collective.hpp"
+#include "msflow/sde/simulate_options.hpp"
+
+namespace msflow::app {
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> list = {
+  };
+  return list;
+}
+
+const OptionCatalog& option_catalog() {
+  static const OptionCatalog catalog = [] {
+    OptionCatalog c;
+    c.add("", "out", "", "output HDF5 file (simulate: default simulate.h5)");
+    c.add("", "data", "",
+          "input trajectory HDF5 (/trajectory/t, /trajectory/x); simulate: replay its "
+          "observation times and initial states");
+    declare_model_options(c);
+    declare_simulate_options(c);
+    return c;
+  }();
+  return catalog;
+}
+
+namespace {
+
+void print_usage(const RootLog& log) {
+  std::string text =
+      "msflow " + std::string(version()) +
+      " - learn effective stochastic models of multiscale systems\n\n"
+      "usage: msflow <command> [--config FILE.ini] [--section.key value ...] [PETSc options]\n\n"
+      "commands:\n";
+  for (const auto& command : commands()) {
+    std::string name = "  " + command.name;
+    name.resize(14, ' ');
+    text += name + command.summary + "\n";
+  }
+  text +=
+      "  help          msflow help <command> lists its options; msflow help models lists models\n\n"
+      "An INI section [model] key = value is the same as --model.key value; the command line\n"
+      "overrides the file. Single-dash options (-log_view, -tao_type lmvm) go to PETSc.\n"
+      "Exit status: 0 success, 1 internal error, 2 bad input or options.";
+  log.line(text);
+}
+
+int run_help(MPI_Comm comm, const std::vector<std::string>& topics) {
+  const RootLog log(comm);
+  if (topics.empty()) {
+    print_usage(log);
+    log.line("\noptions of every command:" + option_catalog().describe({}));
+    return kExitSuccess;
+  }
+  const std::string& topic = topics.front();
+  if (topic == "models") {
+    std::string text = "models (--model.name):\n";
+    for (const auto& entry : model_registry()) {
+      std::string name = "  " + entry.name;
+      name.resize(18, ' ');
+      text += name + entry.summary + "\n";
+    }
+    log.line(text);
+    return kExitSuccess;
+  }
+  for (const auto& command : commands())
+    if (command.name == topic) {
+      log.line("msflow " + command.name + ": " + command.summary + "\n\noptions:" +
+               option_catalog().describe(command.sections));
+      return kExitSuccess;
+    }
+  throw InputError("help: unknown topic '" + topic + "' (commands, or 'models')");
+}
+
+}  // namespace
+
+int run_command(MPI_Comm comm, const std::vector<std::string>& arguments) {
+  // Parsing is identical on every rank; collectively() turns its errors into one report.
+  const Command* command = nullptr;
+  Config config = collectively(comm, [&]() -> Config {
+    if (arguments.empty() || arguments.front() == "help" || arguments.front() == "--help" ||
+        arguments.front() == "-h")
+      return {};
+    for (const auto& candidate : commands())
+      if (candidate.name == arguments.front()) command = &candidate;
+    if (arguments.front() == "--version") return {};
+    if (!command)
+      throw InputError("unknown command '" + arguments.front() + "' (msflow help lists them)");
+    const std::vector<std::string> rest(arguments.begin() + 1, arguments.end());
+    return Config::parse(option_catalog(), rest, command->sections);
+  });
+  if (command) return command->run(comm, config);  // errors on some ranks only abort (main)
+  return collectively(comm, [&]() -> int {
+    if (!arguments.empty() && arguments.front() == "--version") {
+      RootLog(comm).line(std::string("msflow ") + version());
+      return kExitSuccess;
+    }
+    const std::vector<std::string> topics(arguments.empty() ? arguments.begin()
+                                                             : arguments.begin() + 1,
+                                          arguments.end());
+    return run_help(comm, topics);
+  });
+}
+
+}  // namespace msflow::app

@@ -1,0 +1,28 @@
+#pragma once
+#include <mpi.h>
+
+#include <string>
+#include <vector>
+
+#include "msflow/core/options.hpp"
+
+namespace msflow::app {
+
+/// A sub-command of msflow (simulate, fit, ...): its option sections and its driver.
+struct Command {
+  std::string name;
+  std::string summary;
+  std::vector<std::string> sections;  ///< INI sections it reads
+  int (*run)(MPI_Comm comm, Config& config);
+};
+
+const std::vector<Command>& commands();
+/// The catalogue of every option of every command.
+const OptionCatalog& option_catalog();
+/// Parses the arguments (without argv[0] and PETSc options) and runs the command; collective.
+int run_command(MPI_Comm comm, const std::vector<std::string>& arguments);
+
+// Drivers (one file each).
+int run_simulate(MPI_Comm comm, Config& config);
+
+}  // namespace msflow::app

@@ -1,0 +1,79 @@
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "msflow/core/error.hpp"
+#include "msflow/core/options.hpp"
+
+namespace msflow {
+namespace {
+
+OptionCatalog catalog() {
+  OptionCatalog c;
+  c.add("", "out", "", "output");
+  c.add("model", "N", "10", "particles");
+  c.add("model", "c", "0.5", "centre");
+  c.add("simulate", "seed", "1", "seed");
+  return c;
+}
+
+TEST(Options, DefaultsFileAndCommandLineInPrecedence) {
+  const std::string path = "test_options_precedence.ini";
+  std::ofstream(path) << "# comment\n[model]\nN = 15 ; inline comment\nc = 0.1, 0.2\n";
+  const Config config =
+      Config::parse(catalog(), {"--config", path, "--model.N", "20", "--out=o.h5"}, {});
+  EXPECT_EQ(config.get_int("model.N"), 20);
+  EXPECT_EQ(config.get_vector("model.c", 2), (std::vector<double>{0.1, 0.2}));
+  EXPECT_EQ(config.get_uint64("simulate.seed"), 1u);
+  EXPECT_TRUE(config.is_default("simulate.seed"));
+  EXPECT_FALSE(config.is_default("model.N"));
+  EXPECT_EQ(config.get_string("out"), "o.h5");
+  std::remove(path.c_str());
+}
+
+TEST(Options, UnknownOptionIsNamedWithSuggestion) {
+  try {
+    Config::parse(catalog(), {"--model.NN", "3"}, {});
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("model.NN"), std::string::npos) << message;
+    EXPECT_NE(message.find("--model.N"), std::string::npos) << message;
+  }
+}
+
+TEST(Options, UnknownKeyInFileNamesFileAndLine) {
+  const std::string path = "test_options_unknown.ini";
+  std::ofstream(path) << "[model]\nN = 3\nbogus = 1\n";
+  try {
+    Config::parse(catalog(), {"--config", path}, {});
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find(path + ":3"), std::string::npos) << e.what();
+  }
+  std::remove(path.c_str());
+}
+
+TEST(Options, BadValuesAreReportedWithTheOptionName) {
+  const Config config = Config::parse(catalog(), {"--model.N", "1x", "--model.c", "1,2,3"}, {});
+  EXPECT_THROW(config.get_int("model.N"), InputError);
+  EXPECT_THROW(config.get_vector("model.c", 2), InputError);
+  EXPECT_THROW(config.get_string("out"), InputError);  // no default, not given
+}
+
+TEST(Options, SectionsNotUsedByTheCommandAreRejected) {
+  EXPECT_THROW(Config::parse(catalog(), {"--simulate.seed", "3"}, {"model"}), InputError);
+  EXPECT_NO_THROW(Config::parse(catalog(), {"--model.N", "3"}, {"model"}));
+}
+
+TEST(Options, HashDependsOnValuesOnly) {
+  const Config a = Config::parse(catalog(), {}, {});
+  const Config b = Config::parse(catalog(), {"--model.N", "10"}, {});
+  const Config c = Config::parse(catalog(), {"--model.N", "11"}, {});
+  EXPECT_EQ(a.hash(), b.hash());
+  EXPECT_NE(a.hash(), c.hash());
+}
+
+}  // namespace
+}  // namespace msflow

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Sets up, builds (warnings are errors) and runs the whole test suite; prints ctest's summary.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tools/setup-debian.sh
+tools/build.sh -DMSFLOW_WERROR=ON
+source tools/mpi-env.sh
+cd build
+ctest --output-on-failure -j2 "$@"
