@@ -13,6 +13,10 @@ namespace msflow::app {
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> list = {
+      {"simulate",
+       "simulate the multiscale system (or its averaged model) and write HDF5",
+       {"", "model", "simulate"},
+       run_simulate},
   };
   return list;
 }
@@ -72,8 +76,8 @@ int run_help(MPI_Comm comm, const std::vector<std::string>& topics) {
   }
   for (const auto& command : commands())
     if (command.name == topic) {
-      log.line("msflow " + command.name + ": " + command.summary + "\n\noptions:" +
-               option_catalog().describe(command.sections));
+      log.line("msflow " + command.name + ": " + command.summary +
+               "\n\noptions:" + option_catalog().describe(command.sections));
       return kExitSuccess;
     }
   throw InputError("help: unknown topic '" + topic + "' (commands, or 'models')");
@@ -102,9 +106,8 @@ int run_command(MPI_Comm comm, const std::vector<std::string>& arguments) {
       RootLog(comm).line(std::string("msflow ") + version());
       return kExitSuccess;
     }
-    const std::vector<std::string> topics(arguments.empty() ? arguments.begin()
-                                                             : arguments.begin() + 1,
-                                          arguments.end());
+    const std::vector<std::string> topics(
+        arguments.empty() ? arguments.begin() : arguments.begin() + 1, arguments.end());
     return run_help(comm, topics);
   });
 }

@@ -29,7 +29,8 @@ std::string key_of(const std::string& name) {
 
 std::size_t edit_distance(const std::string& a, const std::string& b) {
   std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t j = 0; j <= b.size(); ++j)
+    row[j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i) {
     std::size_t diagonal = row[0];
     row[0] = i;
@@ -72,7 +73,8 @@ std::vector<std::string> OptionCatalog::suggestions(const std::string& misspelle
   }
   std::sort(ranked.begin(), ranked.end());
   std::vector<std::string> names;
-  for (std::size_t i = 0; i < ranked.size() && i < 3; ++i) names.push_back(ranked[i].second);
+  for (std::size_t i = 0; i < ranked.size() && i < 3; ++i)
+    names.push_back(ranked[i].second);
   return names;
 }
 
@@ -81,8 +83,7 @@ std::string OptionCatalog::describe(const std::vector<std::string>& sections) co
   std::string current;
   for (const auto& option : options_) {
     const std::string section = section_of(option.name);
-    if (!sections.empty() &&
-        std::find(sections.begin(), sections.end(), section) == sections.end())
+    if (!sections.empty() && std::find(sections.begin(), sections.end(), section) == sections.end())
       continue;
     if (section != current || &option == &options_.front()) {
       out << "\n  " << (section.empty() ? "general" : "[" + section + "]") << "\n";
@@ -90,8 +91,10 @@ std::string OptionCatalog::describe(const std::vector<std::string>& sections) co
     }
     std::string left = "    --" + option.name + " " +
                        (option.default_value.empty() ? "(unset)" : option.default_value);
-    if (left.size() < 42) left.resize(42, ' ');
-    else left += "\n" + std::string(42, ' ');
+    if (left.size() < 42)
+      left.resize(42, ' ');
+    else
+      left += "\n" + std::string(42, ' ');
     out << left << option.help << "\n";
   }
   return out.str();
@@ -119,12 +122,13 @@ Config Config::parse(const OptionCatalog& catalog, const std::vector<std::string
   po::variables_map given_on_command_line;
   try {
     po::command_line_parser parser(args);
-    parser.options(description).style(po::command_line_style::default_style &
-                                      ~po::command_line_style::allow_guessing);
+    parser.options(description)
+        .style(po::command_line_style::default_style & ~po::command_line_style::allow_guessing);
     po::store(parser.run(), given_on_command_line);
   } catch (const po::unknown_option& e) {
     std::string name = e.get_option_name();
-    while (!name.empty() && name.front() == '-') name.erase(0, 1);
+    while (!name.empty() && name.front() == '-')
+      name.erase(0, 1);
     reject_unknown(name, " on the command line");
   } catch (const po::error& e) {
     throw InputError(std::string("command line: ") + e.what());
@@ -170,13 +174,12 @@ Config Config::parse(const OptionCatalog& catalog, const std::vector<std::string
       const std::string section = section_of(name);
       if (!entry.defaulted && std::find(allowed_sections.begin(), allowed_sections.end(),
                                         section) == allowed_sections.end())
-        throw InputError("option --" + name + " does not apply to this command (sections: " +
-                         [&] {
-                           std::string list;
-                           for (const auto& s : allowed_sections) list += (list.empty() ? "" : ", ") + s;
-                           return list;
-                         }() +
-                         ")");
+        throw InputError("option --" + name + " does not apply to this command (sections: " + [&] {
+          std::string list;
+          for (const auto& s : allowed_sections)
+            list += (list.empty() ? "" : ", ") + s;
+          return list;
+        }() + ")");
     }
   }
   return config;
@@ -188,14 +191,18 @@ const Config::Entry& Config::entry(const std::string& name) const {
   return it->second;
 }
 
-bool Config::has(const std::string& name) const { return values_.count(name) > 0; }
+bool Config::has(const std::string& name) const {
+  return values_.count(name) > 0;
+}
 
 bool Config::is_default(const std::string& name) const {
   const auto it = values_.find(name);
   return it == values_.end() || it->second.defaulted;
 }
 
-std::string Config::get_string(const std::string& name) const { return entry(name).value; }
+std::string Config::get_string(const std::string& name) const {
+  return entry(name).value;
+}
 
 double Config::get_double(const std::string& name) const {
   const std::string& text = entry(name).value;
@@ -272,8 +279,8 @@ std::string Config::to_ini() const {
       out << "\n[" << section << "]\n";
       current = section;
     }
-    out << key_of(name) << " = " << it->second.value
-        << (it->second.defaulted ? "" : "  ; set") << "\n";
+    out << key_of(name) << " = " << it->second.value << (it->second.defaulted ? "" : "  ; set")
+        << "\n";
   }
   return out.str();
 }

@@ -7,7 +7,9 @@ namespace msflow {
 PhaseTimer::Scope::Scope(PhaseTimer& timer, std::string name)
     : timer_(timer), name_(std::move(name)), start_(MPI_Wtime()) {}
 
-PhaseTimer::Scope::~Scope() { timer_.add(name_, MPI_Wtime() - start_); }
+PhaseTimer::Scope::~Scope() {
+  timer_.add(name_, MPI_Wtime() - start_);
+}
 
 void PhaseTimer::add(const std::string& name, double seconds) {
   for (auto& [phase, total] : phases_)
@@ -21,7 +23,8 @@ void PhaseTimer::add(const std::string& name, double seconds) {
 std::string PhaseTimer::summary(MPI_Comm comm) const {
   std::vector<double> local, global(phases_.size());
   double all = 0;
-  for (const auto& phase : phases_) local.push_back(phase.second), all += phase.second;
+  for (const auto& phase : phases_)
+    local.push_back(phase.second), all += phase.second;
   MPI_Allreduce(local.data(), global.data(), static_cast<int>(local.size()), MPI_DOUBLE, MPI_MAX,
                 comm);
   MPI_Allreduce(MPI_IN_PLACE, &all, 1, MPI_DOUBLE, MPI_MAX, comm);

@@ -20,6 +20,13 @@ Handle file_access_list(MPI_Comm comm) {
   return list;
 }
 
+// Objects without modification times, so that the same run writes a bitwise identical file.
+Handle creation_list(hid_t list_class) {
+  Handle list(H5Pcreate(list_class), H5Pclose, "creation property list");
+  check(H5Pset_obj_track_times(list, false), "H5Pset_obj_track_times");
+  return list;
+}
+
 Handle collective_transfer() {
   Handle list(H5Pcreate(H5P_DATASET_XFER), H5Pclose, "transfer property list");
   check(H5Pset_dxpl_mpio(list, H5FD_MPIO_COLLECTIVE), "H5Pset_dxpl_mpio");
@@ -29,12 +36,13 @@ Handle collective_transfer() {
 template <class T>
 void write_rows_typed(hid_t parent, const std::string& name, const Shape& global_shape,
                       hsize_t row_begin, hsize_t local_rows, const T* data, hid_t type) {
-  Handle file_space(H5Screate_simple(static_cast<int>(global_shape.size()), global_shape.data(),
-                                     nullptr),
-                    H5Sclose, "dataspace of " + name);
-  Handle dataset(H5Dcreate2(parent, name.c_str(), type, file_space, H5P_DEFAULT, H5P_DEFAULT,
-                            H5P_DEFAULT),
-                 H5Dclose, "dataset " + name);
+  Handle file_space(
+      H5Screate_simple(static_cast<int>(global_shape.size()), global_shape.data(), nullptr),
+      H5Sclose, "dataspace of " + name);
+  const Handle creation = creation_list(H5P_DATASET_CREATE);
+  Handle dataset(
+      H5Dcreate2(parent, name.c_str(), type, file_space, H5P_DEFAULT, creation, H5P_DEFAULT),
+      H5Dclose, "dataset " + name);
   Shape start(global_shape.size(), 0), count = global_shape;
   if (!global_shape.empty()) start[0] = row_begin, count[0] = local_rows;
   const hsize_t elements =
@@ -66,7 +74,9 @@ void write_replicated_typed(MPI_Comm comm, hid_t parent, const std::string& name
 Handle::Handle(hid_t id, Closer closer, const std::string& what) : id_(id), closer_(closer) {
   if (id_ < 0) throw std::runtime_error("HDF5: could not create/open " + what);
 }
-Handle::~Handle() { reset(); }
+Handle::~Handle() {
+  reset();
+}
 Handle::Handle(Handle&& other) noexcept : id_(other.id_), closer_(other.closer_) {
   other.id_ = H5I_INVALID_HID;
 }
@@ -103,9 +113,13 @@ File File::open_read(MPI_Comm comm, const std::string& path) {
   return File(Handle(id, H5Fclose, path), comm, path);
 }
 
-void File::close() { handle_ = Handle(); }
+void File::close() {
+  handle_ = Handle();
+}
 
-bool is_hdf5_file(const std::string& path) { return H5Fis_hdf5(path.c_str()) > 0; }
+bool is_hdf5_file(const std::string& path) {
+  return H5Fis_hdf5(path.c_str()) > 0;
+}
 
 bool exists(hid_t location, const std::string& path) {
   std::string prefix;
@@ -121,8 +135,9 @@ bool exists(hid_t location, const std::string& path) {
 }
 
 Handle create_group(hid_t parent, const std::string& name) {
-  return Handle(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                H5Gclose, "group " + name);
+  const Handle creation = creation_list(H5P_GROUP_CREATE);
+  return Handle(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, creation, H5P_DEFAULT), H5Gclose,
+                "group " + name);
 }
 
 Handle open_group(hid_t parent, const std::string& name) {
@@ -134,14 +149,15 @@ Handle open_dataset(hid_t parent, const std::string& name) {
 }
 
 void write_attribute(hid_t object, const std::string& name, const std::string& value) {
+  // Variable-length UTF-8, which h5py reads as str (fixed-length strings come back as bytes).
   Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "string type");
-  check(H5Tset_size(type, value.empty() ? 1 : value.size()), "H5Tset_size");
+  check(H5Tset_size(type, H5T_VARIABLE), "H5Tset_size");
   check(H5Tset_cset(type, H5T_CSET_UTF8), "H5Tset_cset");
   Handle space(H5Screate(H5S_SCALAR), H5Sclose, "scalar dataspace");
   Handle attribute(H5Acreate2(object, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT),
                    H5Aclose, "attribute " + name);
-  const std::string stored = value.empty() ? std::string(1, '\0') : value;
-  check(H5Awrite(attribute, type, stored.data()), "writing attribute " + name);
+  const char* text = value.c_str();
+  check(H5Awrite(attribute, type, &text), "writing attribute " + name);
 }
 
 void write_attribute(hid_t object, const std::string& name, double value) {
@@ -151,8 +167,8 @@ void write_attribute(hid_t object, const std::string& name, double value) {
 void write_attribute(hid_t object, const std::string& name, std::int64_t value) {
   Handle space(H5Screate(H5S_SCALAR), H5Sclose, "scalar dataspace");
   Handle attribute(
-      H5Acreate2(object, name.c_str(), H5T_NATIVE_INT64, space, H5P_DEFAULT, H5P_DEFAULT),
-      H5Aclose, "attribute " + name);
+      H5Acreate2(object, name.c_str(), H5T_NATIVE_INT64, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
+      "attribute " + name);
   check(H5Awrite(attribute, H5T_NATIVE_INT64, &value), "writing attribute " + name);
 }
 
@@ -196,12 +212,22 @@ double read_double_attribute(hid_t object, const std::string& name) {
   return value;
 }
 
-void write_rows(hid_t parent, const std::string& name, const Shape& global_shape,
-                hsize_t row_begin, hsize_t local_rows, const double* data) {
+std::int64_t read_int64_attribute(hid_t object, const std::string& name) {
+  Handle attribute(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose, "attribute " + name);
+  Handle space(H5Aget_space(attribute), H5Sclose, "attribute dataspace");
+  if (H5Sget_simple_extent_npoints(space) != 1)
+    throw InputError("attribute '" + name + "' is not a scalar");
+  std::int64_t value = 0;
+  check(H5Aread(attribute, H5T_NATIVE_INT64, &value), "reading attribute " + name);
+  return value;
+}
+
+void write_rows(hid_t parent, const std::string& name, const Shape& global_shape, hsize_t row_begin,
+                hsize_t local_rows, const double* data) {
   write_rows_typed(parent, name, global_shape, row_begin, local_rows, data, H5T_NATIVE_DOUBLE);
 }
-void write_rows(hid_t parent, const std::string& name, const Shape& global_shape,
-                hsize_t row_begin, hsize_t local_rows, const std::uint64_t* data) {
+void write_rows(hid_t parent, const std::string& name, const Shape& global_shape, hsize_t row_begin,
+                hsize_t local_rows, const std::uint64_t* data) {
   write_rows_typed(parent, name, global_shape, row_begin, local_rows, data, H5T_NATIVE_UINT64);
 }
 void write_replicated(MPI_Comm comm, hid_t parent, const std::string& name, const Shape& shape,
@@ -240,7 +266,9 @@ std::vector<T> read_all(hid_t dataset, hid_t memory_type) {
 }
 }  // namespace
 
-std::vector<double> read_doubles(hid_t dataset) { return read_all<double>(dataset, H5T_NATIVE_DOUBLE); }
+std::vector<double> read_doubles(hid_t dataset) {
+  return read_all<double>(dataset, H5T_NATIVE_DOUBLE);
+}
 std::vector<std::uint64_t> read_uint64s(hid_t dataset) {
   return read_all<std::uint64_t>(dataset, H5T_NATIVE_UINT64);
 }
@@ -266,7 +294,8 @@ void AtomicOutput::commit() {
   int status = 0;
   if (rank == 0) status = std::rename(temporary_path_.c_str(), final_path_.c_str());
   MPI_Bcast(&status, 1, MPI_INT, 0, comm_);
-  if (status != 0) throw std::runtime_error("cannot rename " + temporary_path_ + " to " + final_path_);
+  if (status != 0)
+    throw std::runtime_error("cannot rename " + temporary_path_ + " to " + final_path_);
   committed_ = true;
 }
 

@@ -37,7 +37,8 @@ SplitArguments split_arguments(int argc, char** argv) {
 Environment::Environment(int* argc, char*** argv, const std::vector<std::string>& petsc_args)
     : petsc_storage_(petsc_args) {
   petsc_storage_.insert(petsc_storage_.begin(), (argc && *argc > 0) ? (*argv)[0] : "msflow");
-  for (auto& arg : petsc_storage_) petsc_argv_.push_back(arg.data());
+  for (auto& arg : petsc_storage_)
+    petsc_argv_.push_back(arg.data());
   petsc_argv_.push_back(nullptr);
   int petsc_argc = static_cast<int>(petsc_storage_.size());
   char** petsc_argv = petsc_argv_.data();

@@ -64,14 +64,15 @@ void write_attribute(hid_t object, const std::string& name, const std::vector<do
 bool has_attribute(hid_t object, const std::string& name);
 std::string read_string_attribute(hid_t object, const std::string& name);
 double read_double_attribute(hid_t object, const std::string& name);
+std::int64_t read_int64_attribute(hid_t object, const std::string& name);
 
 /// Collective write of a row-major double dataset of `global_shape` whose first dimension is
 /// split over ranks: this rank writes rows [row_begin, row_begin + local_rows).
-void write_rows(hid_t parent, const std::string& name, const Shape& global_shape,
-                hsize_t row_begin, hsize_t local_rows, const double* data);
+void write_rows(hid_t parent, const std::string& name, const Shape& global_shape, hsize_t row_begin,
+                hsize_t local_rows, const double* data);
 /// Same for 64-bit unsigned integers.
-void write_rows(hid_t parent, const std::string& name, const Shape& global_shape,
-                hsize_t row_begin, hsize_t local_rows, const std::uint64_t* data);
+void write_rows(hid_t parent, const std::string& name, const Shape& global_shape, hsize_t row_begin,
+                hsize_t local_rows, const std::uint64_t* data);
 /// Collective write of a dataset whose contents every rank holds identically (rank 0 writes).
 void write_replicated(MPI_Comm comm, hid_t parent, const std::string& name, const Shape& shape,
                       const double* data);

@@ -1,0 +1,265 @@
+// msflow simulate: the multiscale system of DESIGN.md §1.1 (or its averaged model) on K
+// independent trajectories partitioned over MPI ranks, written to one HDF5 file with the exact
+// averaged drift on a grid over the visited region.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <memory>
+
+#include "commands.hpp"
+#include "msflow/core/error.hpp"
+#include "msflow/core/grid.hpp"
+#include "msflow/core/log.hpp"
+#include "msflow/core/timer.hpp"
+#include "msflow/io/hdf5.hpp"
+#include "msflow/io/provenance.hpp"
+#include "msflow/io/trajectory_file.hpp"
+#include "msflow/model/registry.hpp"
+#include "msflow/parallel/collective.hpp"
+#include "msflow/parallel/partition.hpp"
+#include "msflow/sde/simulator.hpp"
+
+namespace msflow::app {
+
+namespace {
+
+class SimulateProblem {
+ public:
+  SimulateProblem(MPI_Comm comm, Config& config) : comm_(comm), config_(config), log_(comm) {
+    MPI_Comm_rank(comm, &rank_);
+    MPI_Comm_size(comm, &size_);
+  }
+
+  void run() {
+    log_.print("msflow simulate on ", size_, " MPI rank", size_ > 1 ? "s" : "");
+    collectively(comm_, [&] { setup(); });
+    collectively(comm_, [&] { plan_trajectories(); });
+    simulate();
+    tabulate_truth();
+    collectively(comm_, [&] { write_output(); });
+    const std::string timing = timer_.summary(comm_);
+    log_.line(timing);
+  }
+
+ private:
+  // ---- 1. model and options -----------------------------------------------------------------
+  void setup() {
+    const auto scope = timer_.scope("1. setup");
+    model_ = create_model(config_);
+    averaged_ = config_.get_bool("simulate.averaged");
+    const double n = model_->scale_separation();
+    if (!averaged_) {
+      scheme_ = parse_fast_scheme(config_.get_string("simulate.scheme"), *model_);
+      config_.set("simulate.scheme", to_string(scheme_));
+    }
+    if (config_.get_string("simulate.dt") == "auto") {
+      const double dt_obs = config_.get_double("simulate.dt_obs");
+      dt_ = averaged_                       ? dt_obs / 20
+            : scheme_ == FastScheme::kExact ? 0.1 / n
+                                            : 0.02 / (n * model_->fast_stiffness());
+      config_.set("simulate.dt", format_number(dt_));
+    } else {
+      dt_ = config_.get_double("simulate.dt");
+      require(dt_ > 0, "option --simulate.dt: must be > 0");
+    }
+    seed_ = config_.get_uint64("simulate.seed");
+    burnin_ = config_.get_double("simulate.burnin");
+    require(burnin_ >= 0, "option --simulate.burnin: must be >= 0");
+    progress_interval_ = config_.get_double("simulate.progress");
+    const std::string grid = config_.get_string("simulate.grid");
+    const int d = model_->slow_dim();
+    grid_points_ = grid == "auto" ? (d == 1   ? 101
+                                     : d == 2 ? 41
+                                              : 17)
+                                  : static_cast<int>(config_.get_int("simulate.grid"));
+    require(grid_points_ >= 2, "option --simulate.grid: must be >= 2");
+    out_path_ = config_.has("out") ? config_.get_string("out") : "simulate.h5";
+    log_.line("\n# effective options\n" + config_.to_ini());
+    log_.print("model ", model_->name(), ": d = ", d, ", m = ", model_->fast_dim(), ", n = ", n,
+               averaged_ ? ", simulating the averaged model"
+                         : std::string(", fast scheme ") + to_string(scheme_));
+  }
+
+  // ---- 2. observation schedule ----------------------------------------------------------------
+  void plan_trajectories() {
+    const auto scope = timer_.scope("2. plan");
+    const int d = model_->slow_dim();
+    if (config_.has("data")) {
+      // Replay an observed file: its times and initial states, one plan per trajectory.
+      const TrajectorySet data = read_trajectory_file(comm_, config_.get_string("data"), d);
+      for (std::size_t k = 0; k < data.trajectories(); ++k) {
+        const auto begin = data.begin_of(k), end = data.end_of(k);
+        plans_.push_back({{data.t.begin() + begin, data.t.begin() + end},
+                          {data.x.begin() + begin * d, data.x.begin() + (begin + 1) * d}});
+      }
+      log_.print("replaying ", plans_.size(), " trajectories of ", config_.get_string("data"));
+      return;
+    }
+    const double horizon = config_.get_double("simulate.T");
+    const double dt_obs = config_.get_double("simulate.dt_obs");
+    const long trajectories = config_.get_int("simulate.trajectories");
+    require(horizon > 0, "option --simulate.T: must be > 0");
+    require(dt_obs > 0 && dt_obs <= horizon, "option --simulate.dt_obs: must be in (0, T]");
+    require(trajectories >= 1, "option --simulate.trajectories: must be >= 1");
+    const double ratio = horizon / dt_obs;
+    const auto intervals = static_cast<std::size_t>(std::llround(ratio));
+    require(std::abs(ratio - static_cast<double>(intervals)) < 1e-9 * ratio,
+            "option --simulate.T: must be a whole multiple of --simulate.dt_obs");
+    const std::vector<double> x0 = config_.get_vector("simulate.x0", d);
+    std::vector<double> times(intervals + 1);
+    for (std::size_t j = 0; j <= intervals; ++j)
+      times[j] = static_cast<double>(j) * dt_obs;
+    plans_.assign(static_cast<std::size_t>(trajectories), TrajectoryPlan{times, x0});
+  }
+
+  // ---- 3. simulation --------------------------------------------------------------------------
+  void simulate() {
+    const auto scope = timer_.scope("3. simulate");
+    const IndexRange mine = block_partition(plans_.size(), rank_, size_);
+    std::uint64_t local_steps = 0;
+    for (std::size_t k = mine.begin; k < mine.end; ++k)
+      local_steps += count_fine_steps(plans_[k], dt_);
+    std::uint64_t total_steps = local_steps;
+    MPI_Allreduce(MPI_IN_PLACE, &total_steps, 1, MPI_UINT64_T, MPI_SUM, comm_);
+    log_.print("simulating ", plans_.size(), " trajectories, ", total_steps, " fine steps of ",
+               format_number(dt_), " in all");
+
+    // Rank 0 reports from its own share (all ranks have nearly equal shares).
+    const double start = MPI_Wtime();
+    double last_report = start;
+    std::uint64_t done = 0;
+    const ProgressCallback progress = [&](std::uint64_t steps) {
+      done += steps;
+      const double now = MPI_Wtime();
+      if (!log_.is_root() || progress_interval_ <= 0 || now - last_report < progress_interval_)
+        return;
+      last_report = now;
+      const double fraction = static_cast<double>(done) / static_cast<double>(local_steps);
+      log_.print("  simulate: ", format_number(100 * fraction), "% of rank 0's steps, ",
+                 format_number(static_cast<double>(done) / (now - start)), " steps/s, ETA ",
+                 format_duration((now - start) * (1 - fraction) / fraction));
+    };
+
+    const MultiscaleSettings settings{scheme_, dt_, burnin_, seed_};
+    const AveragedDynamics averaged =
+        averaged_ ? collectively(comm_, [&] { return exact_averaged_dynamics(*model_); })
+                  : AveragedDynamics{};
+    for (std::size_t k = mine.begin; k < mine.end; ++k) {
+      const std::vector<double> path =
+          averaged_ ? simulate_averaged(averaged, plans_[k], k, dt_, seed_, progress)
+                    : simulate_multiscale(*model_, plans_[k], k, settings, progress);
+      local_x_.insert(local_x_.end(), path.begin(), path.end());
+      local_t_.insert(local_t_.end(), plans_[k].times.begin(), plans_[k].times.end());
+    }
+    const double seconds = MPI_Wtime() - start;
+    double slowest = seconds;
+    MPI_Allreduce(MPI_IN_PLACE, &slowest, 1, MPI_DOUBLE, MPI_MAX, comm_);
+    const double variables = averaged_ ? model_->slow_dim() : model_->fast_dim();
+    const double updates = static_cast<double>(total_steps) * variables;
+    log_.print(
+        "simulated in ", format_duration(slowest), ": ", format_number(updates / slowest / size_),
+        averaged_ ? " slow-variable updates" : " fast-variable updates", " per second per rank");
+  }
+
+  // ---- 4. exact averaged coefficients on the visited region ----------------------------------
+  void tabulate_truth() {
+    if (!model_->has_exact_average()) {
+      log_.print("model ", model_->name(), " has no closed-form averaged drift: no /truth");
+      return;
+    }
+    const auto scope = timer_.scope("4. truth on grid");
+    const int d = model_->slow_dim();
+    std::vector<double> lo(d, std::numeric_limits<double>::infinity()),
+        hi(d, -std::numeric_limits<double>::infinity());
+    for (std::size_t i = 0; i < local_x_.size(); ++i) {
+      lo[i % d] = std::min(lo[i % d], local_x_[i]);
+      hi[i % d] = std::max(hi[i % d], local_x_[i]);
+    }
+    MPI_Allreduce(MPI_IN_PLACE, lo.data(), d, MPI_DOUBLE, MPI_MIN, comm_);
+    MPI_Allreduce(MPI_IN_PLACE, hi.data(), d, MPI_DOUBLE, MPI_MAX, comm_);
+    grid_ = make_box_grid(lo, hi, grid_points_);
+    grid_rows_ = block_partition(grid_.size(), rank_, size_);
+    for (std::size_t g = grid_rows_.begin; g < grid_rows_.end; ++g) {
+      std::vector<double> drift(d), diffusion(d * d);
+      model_->exact_average(&grid_.points[g * d], drift.data(), diffusion.data());
+      truth_drift_.insert(truth_drift_.end(), drift.begin(), drift.end());
+      truth_diffusion_.insert(truth_diffusion_.end(), diffusion.begin(), diffusion.end());
+    }
+  }
+
+  // ---- 5. output ------------------------------------------------------------------------------
+  void write_output() {
+    const auto scope = timer_.scope("5. write output");
+    const int d = model_->slow_dim();
+    const IndexRange mine = block_partition(plans_.size(), rank_, size_);
+    std::vector<std::uint64_t> offsets;
+    std::uint64_t rows = 0;
+    for (const auto& plan : plans_)
+      offsets.push_back(rows), rows += plan.times.size();
+    const std::uint64_t row_begin = mine.begin < offsets.size() ? offsets[mine.begin] : rows;
+
+    h5::AtomicOutput output(comm_, out_path_);
+    const hid_t file = output.file().id();
+    write_provenance(file, comm_, "msflow.simulate/1", "simulate", config_,
+                     "simulate.seed=" + std::to_string(seed_));
+    write_trajectory_group(file, comm_, d, rows, row_begin, local_t_, local_x_, offsets);
+    {
+      const h5::Handle group = h5::open_group(file, "trajectory");
+      h5::write_attribute(group, "fine_step", dt_);
+      h5::write_attribute(group, "dynamics", std::string(averaged_ ? "averaged" : "multiscale"));
+      if (!averaged_) h5::write_attribute(group, "fast_scheme", std::string(to_string(scheme_)));
+    }
+    write_model_group(file, *model_);
+    if (grid_.size() > 0) {
+      const h5::Handle truth = h5::create_group(file, "truth");
+      const hsize_t g = grid_.size(), dim = static_cast<hsize_t>(d);
+      h5::write_replicated(comm_, truth, "grid", {g, dim}, grid_.points.data());
+      h5::write_rows(truth, "drift", {g, dim}, grid_rows_.begin, grid_rows_.size(),
+                     truth_drift_.data());
+      h5::write_rows(truth, "diffusion", {g, dim, dim}, grid_rows_.begin, grid_rows_.size(),
+                     truth_diffusion_.data());
+      h5::write_attribute(truth, "description",
+                          std::string("exact averaged drift and diffusion (DESIGN.md section 2) "
+                                      "on a tensor grid over the bounding box of the paths"));
+      h5::write_attribute(truth, "points_per_axis", static_cast<std::int64_t>(grid_points_));
+    }
+    output.commit();
+    log_.print("wrote ", out_path_, " (", rows, " observations of ", plans_.size(),
+               " trajectories)");
+  }
+
+  static std::string format_number(double value) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.4g", value);
+    return buffer;
+  }
+
+  MPI_Comm comm_;
+  Config& config_;
+  RootLog log_;
+  PhaseTimer timer_;
+  int rank_ = 0, size_ = 1;
+
+  std::unique_ptr<Model> model_;
+  bool averaged_ = false;
+  FastScheme scheme_ = FastScheme::kEuler;
+  double dt_ = 0, burnin_ = 0, progress_interval_ = 10;
+  std::uint64_t seed_ = 1;
+  int grid_points_ = 101;
+  std::string out_path_;
+
+  std::vector<TrajectoryPlan> plans_;
+  std::vector<double> local_t_, local_x_;
+  BoxGrid grid_;
+  IndexRange grid_rows_;
+  std::vector<double> truth_drift_, truth_diffusion_;
+};
+
+}  // namespace
+
+int run_simulate(MPI_Comm comm, Config& config) {
+  SimulateProblem(comm, config).run();
+  return kExitSuccess;
+}
+
+}  // namespace msflow::app
