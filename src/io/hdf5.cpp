@@ -281,7 +281,10 @@ AtomicOutput::AtomicOutput(MPI_Comm comm, std::string final_path)
 
 AtomicOutput::~AtomicOutput() {
   if (committed_) return;
-  file_.close();
+  try {
+    file_.close();
+  } catch (const std::exception&) {  // objects left open by the failed writer: close anyway
+  }
   int rank = 0;
   MPI_Comm_rank(comm_, &rank);
   if (rank == 0) std::remove(temporary_path_.c_str());

@@ -33,9 +33,8 @@ class Model {
   virtual void slow_drift_vjp(const double* x, const double* y, const double* drift_adjoint,
                               double* y_adjoint, double* eta_adjoint) const = 0;
   /// Same for σσᵀ with W = diffusion_adjoint (d×d row-major): Σ_ij W_ij ∂(σσᵀ)_ij/∂(y, η).
-  virtual void slow_diffusion_vjp(const double* x, const double* y,
-                                  const double* diffusion_adjoint, double* y_adjoint,
-                                  double* eta_adjoint) const = 0;
+  virtual void slow_diffusion_vjp(const double* x, const double* y, const double* diffusion_adjoint,
+                                  double* y_adjoint, double* eta_adjoint) const = 0;
 
   // ---- physical parameters η of b and σσᵀ (those `fit --fit.learn` may estimate) ----------
   virtual std::vector<std::string> parameter_names() const = 0;
@@ -63,7 +62,10 @@ class Model {
 
  protected:
   Model(int slow_dim, int fast_dim, double separation, double fast_noise)
-      : slow_dim_(slow_dim), fast_dim_(fast_dim), separation_(separation), fast_noise_(fast_noise) {}
+      : slow_dim_(slow_dim),
+        fast_dim_(fast_dim),
+        separation_(separation),
+        fast_noise_(fast_noise) {}
 
  private:
   int slow_dim_, fast_dim_;
