@@ -50,14 +50,14 @@ class SimulateProblem {
     const double n = model_->scale_separation();
     if (!averaged_) {
       scheme_ = parse_fast_scheme(config_.get_string("simulate.scheme"), *model_);
-      config_.set("simulate.scheme", to_string(scheme_));
+      config_.resolve("simulate.scheme", to_string(scheme_));
     }
     if (config_.get_string("simulate.dt") == "auto") {
       const double dt_obs = config_.get_double("simulate.dt_obs");
       dt_ = averaged_                       ? dt_obs / 20
             : scheme_ == FastScheme::kExact ? 0.1 / n
                                             : 0.02 / (n * model_->fast_stiffness());
-      config_.set("simulate.dt", format_number(dt_));
+      config_.resolve("simulate.dt", format_number(dt_));
     } else {
       dt_ = config_.get_double("simulate.dt");
       require(dt_ > 0, "option --simulate.dt: must be > 0");

@@ -137,7 +137,8 @@ Config Config::parse(const OptionCatalog& catalog, const std::vector<std::string
   Config config;
   for (const auto& option : catalog.options()) {
     config.order_.push_back(option.name);
-    if (!option.default_value.empty()) config.values_[option.name] = {option.default_value, true};
+    if (!option.default_value.empty())
+      config.values_[option.name] = {option.default_value, Origin::kDefault};
   }
 
   if (given_on_command_line.count("config")) {
@@ -162,18 +163,19 @@ Config Config::parse(const OptionCatalog& catalog, const std::vector<std::string
       const std::string key = trim(line.substr(0, equals));
       const std::string name = section.empty() ? key : section + "." + key;
       if (!catalog.find(name)) reject_unknown(name, where);
-      config.values_[name] = {trim(line.substr(equals + 1)), false};
+      config.values_[name] = {trim(line.substr(equals + 1)), Origin::kFile};
     }
   }
   for (const auto& [name, value] : given_on_command_line) {
     if (name == "config") continue;
-    config.values_[name] = {value.as<std::string>(), false};
+    config.values_[name] = {value.as<std::string>(), Origin::kCommandLine};
   }
   if (!allowed_sections.empty()) {
     for (const auto& [name, entry] : config.values_) {
       const std::string section = section_of(name);
-      if (!entry.defaulted && std::find(allowed_sections.begin(), allowed_sections.end(),
-                                        section) == allowed_sections.end())
+      if (entry.origin != Origin::kDefault &&
+          std::find(allowed_sections.begin(), allowed_sections.end(), section) ==
+              allowed_sections.end())
         throw InputError("option --" + name + " does not apply to this command (sections: " + [&] {
           std::string list;
           for (const auto& s : allowed_sections)
@@ -197,7 +199,7 @@ bool Config::has(const std::string& name) const {
 
 bool Config::is_default(const std::string& name) const {
   const auto it = values_.find(name);
-  return it == values_.end() || it->second.defaulted;
+  return it == values_.end() || it->second.origin == Origin::kDefault;
 }
 
 std::string Config::get_string(const std::string& name) const {
@@ -262,10 +264,10 @@ std::vector<double> Config::get_vector(const std::string& name, std::size_t size
   return values;
 }
 
-void Config::set(const std::string& name, const std::string& value) {
+void Config::resolve(const std::string& name, const std::string& value) {
   if (std::find(order_.begin(), order_.end(), name) == order_.end())
-    throw std::logic_error("Config::set of undeclared option " + name);
-  values_[name] = {value, false};
+    throw std::logic_error("Config::resolve of undeclared option " + name);
+  values_[name] = {value, Origin::kResolved};
 }
 
 std::string Config::to_ini() const {
@@ -279,8 +281,10 @@ std::string Config::to_ini() const {
       out << "\n[" << section << "]\n";
       current = section;
     }
-    out << key_of(name) << " = " << it->second.value << (it->second.defaulted ? "" : "  ; set")
-        << "\n";
+    static const char* const origin_notes[] = {"", "  ; from file", "  ; from command line",
+                                               "  ; resolved from auto"};
+    out << key_of(name) << " = " << it->second.value
+        << origin_notes[static_cast<int>(it->second.origin)] << "\n";
   }
   return out.str();
 }

@@ -52,19 +52,21 @@ class Config {
   /// A comma-separated list of numbers; a single number is broadcast to `size` entries.
   std::vector<double> get_vector(const std::string& name, std::size_t size) const;
 
-  /// Overrides a value programmatically (e.g. model-specific derived defaults).
-  void set(const std::string& name, const std::string& value);
+  /// Records the value an "auto" option resolved to (shown as such by to_ini()).
+  void resolve(const std::string& name, const std::string& value);
 
-  /// The effective configuration as INI text (sections in catalogue order).
+  /// The effective configuration as INI text (sections in catalogue order); each value not
+  /// taken from the defaults is annotated with where it came from.
   std::string to_ini() const;
   /// FNV-1a hash of to_ini(), for checkpoint compatibility checks.
   std::uint64_t hash() const;
   const std::string& config_file() const { return config_file_; }
 
  private:
+  enum class Origin { kDefault, kFile, kCommandLine, kResolved };
   struct Entry {
     std::string value;
-    bool defaulted = true;
+    Origin origin = Origin::kDefault;
   };
   const Entry& entry(const std::string& name) const;
   std::vector<std::string> order_;
