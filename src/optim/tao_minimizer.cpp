@@ -1,0 +1,130 @@
+#include "msflow/optim/tao_minimizer.hpp"
+
+#include <petsctao.h>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "msflow/core/error.hpp"
+
+namespace msflow::optim {
+
+namespace {
+
+void check(PetscErrorCode code, const char* what) {
+  if (code != 0) throw std::runtime_error(std::string("PETSc: ") + what + " failed");
+}
+
+// RAII owners of PETSc objects.
+struct VecOwner {
+  Vec vec = nullptr;
+  ~VecOwner() {
+    if (vec) VecDestroy(&vec);
+  }
+};
+struct TaoOwner {
+  Tao tao = nullptr;
+  ~TaoOwner() {
+    if (tao) TaoDestroy(&tao);
+  }
+};
+
+struct Context {
+  const TaoMinimizer::Objective* objective;
+  const TaoMinimizer::Monitor* monitor;
+  Eigen::VectorXd parameters, gradient;
+  std::string error;  // an exception inside a PETSc callback is carried out here
+};
+
+PetscErrorCode evaluate(Tao, Vec x, PetscReal* value, Vec gradient, void* raw) {
+  auto& context = *static_cast<Context*>(raw);
+  const PetscScalar* x_values = nullptr;
+  PetscFunctionBeginUser;
+  PetscCall(VecGetArrayRead(x, &x_values));
+  std::copy(x_values, x_values + context.parameters.size(), context.parameters.data());
+  PetscCall(VecRestoreArrayRead(x, &x_values));
+  try {
+    *value = (*context.objective)(context.parameters, context.gradient);
+  } catch (const std::exception& e) {
+    context.error = e.what();
+    *value = PETSC_INFINITY;
+    context.gradient.setZero();
+  }
+  PetscScalar* g_values = nullptr;
+  PetscCall(VecGetArray(gradient, &g_values));
+  std::copy(context.gradient.data(), context.gradient.data() + context.gradient.size(), g_values);
+  PetscCall(VecRestoreArray(gradient, &g_values));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode monitor(Tao tao, void* raw) {
+  auto& context = *static_cast<Context*>(raw);
+  PetscInt iteration = 0;
+  PetscReal value = 0, gradient_norm = 0, constraint = 0, step = 0;
+  TaoConvergedReason reason;
+  PetscFunctionBeginUser;
+  PetscCall(
+      TaoGetSolutionStatus(tao, &iteration, &value, &gradient_norm, &constraint, &step, &reason));
+  if (*context.monitor) (*context.monitor)(static_cast<int>(iteration), value, gradient_norm);
+  PetscFunctionReturn(0);
+}
+
+}  // namespace
+
+TaoMinimizer::TaoMinimizer(std::string type, int max_iterations, double gradient_tolerance)
+    : type_(std::move(type)),
+      max_iterations_(max_iterations),
+      gradient_tolerance_(gradient_tolerance) {}
+
+TaoResult TaoMinimizer::minimize(Eigen::VectorXd& parameters, const Objective& objective,
+                                 const Monitor& monitor_callback) const {
+  const auto size = static_cast<PetscInt>(parameters.size());
+  Context context{&objective, &monitor_callback, parameters, Eigen::VectorXd::Zero(size), {}};
+  VecOwner x;
+  check(VecCreateSeq(PETSC_COMM_SELF, size, &x.vec), "VecCreateSeq");
+  PetscScalar* values = nullptr;
+  check(VecGetArray(x.vec, &values), "VecGetArray");
+  std::copy(parameters.data(), parameters.data() + size, values);
+  check(VecRestoreArray(x.vec, &values), "VecRestoreArray");
+
+  TaoOwner tao;
+  check(TaoCreate(PETSC_COMM_SELF, &tao.tao), "TaoCreate");
+  // An unknown type is the user's mistake: report it ourselves, without PETSc's traceback.
+  PetscPushErrorHandler(PetscIgnoreErrorHandler, nullptr);
+  const PetscErrorCode type_status = TaoSetType(tao.tao, type_.c_str());
+  PetscPopErrorHandler();
+  if (type_status != 0)
+    throw InputError("option --fit.tao_type: '" + type_ + "' is not a PETSc TAO type");
+  check(TaoSetSolution(tao.tao, x.vec), "TaoSetSolution");
+  check(TaoSetObjectiveAndGradient(tao.tao, nullptr, evaluate, &context),
+        "TaoSetObjectiveAndGradient");
+  check(TaoSetMaximumIterations(tao.tao, max_iterations_), "TaoSetMaximumIterations");
+  check(TaoSetMaximumFunctionEvaluations(tao.tao, 10 * max_iterations_ + 100),
+        "TaoSetMaximumFunctionEvaluations");
+  check(TaoSetTolerances(tao.tao, gradient_tolerance_, 0.0, 0.0), "TaoSetTolerances");
+  check(TaoSetMonitor(tao.tao, monitor, &context, nullptr), "TaoSetMonitor");
+  check(TaoSetFromOptions(tao.tao), "TaoSetFromOptions");
+  check(TaoSolve(tao.tao), "TaoSolve");
+  if (!context.error.empty()) throw std::runtime_error(context.error);
+
+  TaoResult result;
+  PetscInt iterations = 0;
+  PetscReal value = 0, gradient_norm = 0, constraint = 0, step = 0;
+  TaoConvergedReason reason;
+  check(TaoGetSolutionStatus(tao.tao, &iterations, &value, &gradient_norm, &constraint, &step,
+                             &reason),
+        "TaoGetSolutionStatus");
+  result.iterations = static_cast<int>(iterations);
+  result.objective = value;
+  result.gradient_norm = gradient_norm;
+  result.reason = TaoConvergedReasons[reason];
+  result.converged = reason > 0;
+  const PetscScalar* solution = nullptr;
+  check(VecGetArrayRead(x.vec, &solution), "VecGetArrayRead");
+  std::copy(solution, solution + size, parameters.data());
+  check(VecRestoreArrayRead(x.vec, &solution), "VecRestoreArrayRead");
+  return result;
+}
+
+}  // namespace msflow::optim
