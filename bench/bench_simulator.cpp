@@ -1,28 +1,14 @@
 // Simulator throughput (issue 2): fast-variable updates per second per core for `tagged`
-// d=1 N=10 and d=2 N=20, plus the cost of the counter-based normals alone.
+// d=1 N=10 and d=2 N=20 (the counter-based normals alone: bench_rng).
 //   build/bench/bench_simulator --benchmark_counters_tabular=true
 #include <benchmark/benchmark.h>
 
 #include <vector>
 
 #include "msflow/model/registry.hpp"
-#include "msflow/rng/counter_rng.hpp"
 #include "msflow/sde/simulator.hpp"
 
 namespace {
-
-void BM_FillNormals(benchmark::State& state) {
-  const auto count = static_cast<std::size_t>(state.range(0));
-  std::vector<double> normals(count);
-  std::uint64_t step = 0;
-  for (auto _ : state) {
-    msflow::fill_normals({1, msflow::Purpose::kTest}, 0, step++, normals.data(), count);
-    benchmark::DoNotOptimize(normals.data());
-  }
-  state.counters["normals/s"] = benchmark::Counter(static_cast<double>(state.iterations() * count),
-                                                   benchmark::Counter::kIsRate);
-}
-BENCHMARK(BM_FillNormals)->Arg(12)->Arg(44);
 
 msflow::Config tagged_config(int d, int particles) {
   msflow::OptionCatalog catalog;
