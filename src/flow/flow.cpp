@@ -50,6 +50,23 @@ Flow::Flow(const FlowSpec& spec) : spec_(spec) {
       layers_.push_back(std::make_unique<Permutation>(
           Permutation::seeded(spec.dim, kPermutationSeed + static_cast<std::uint64_t>(l))));
   }
+  // Undo the product of the permutations so that zero conditioner outputs give exactly the
+  // identity map (state_i = z_{order[i]} after the permutations so far).
+  std::vector<Index> order(spec.dim);
+  for (Index i = 0; i < spec.dim; ++i)
+    order[i] = i;
+  for (const auto& layer : layers_)
+    if (const auto* permutation = dynamic_cast<const Permutation*>(layer.get())) {
+      std::vector<Index> composed(spec.dim);
+      for (Index i = 0; i < spec.dim; ++i)
+        composed[i] = order[permutation->source()[i]];
+      order = composed;
+    }
+  std::vector<Index> undo(spec.dim);
+  bool identity = true;
+  for (Index i = 0; i < spec.dim; ++i)
+    undo[order[i]] = i, identity = identity && order[i] == i;
+  if (!identity) layers_.push_back(std::make_unique<Permutation>(std::move(undo)));
   if (spec.elementwise_affine) layers_.push_back(std::make_unique<ElementwiseAffine>(spec.dim));
   for (const auto& layer : layers_) {
     offsets_.push_back(parameter_count_);

@@ -7,43 +7,30 @@ namespace msflow::flow::rq {
 
 namespace {
 
-// softmax of raw[0..n) into p (max-shifted: no overflow whatever the logits).
-void softmax(const double* raw, int n, std::vector<double>& p) {
-  const double largest = *std::max_element(raw, raw + n);
-  double sum = 0;
-  for (int i = 0; i < n; ++i)
-    sum += p[i] = std::exp(raw[i] - largest);
-  const double inverse = 1.0 / sum;
-  for (int i = 0; i < n; ++i)
-    p[i] *= inverse;
-}
-
 // Knots -B = k_0 < … < k_K = B from bin fractions p (ends pinned exactly).
-void cumulate(const std::vector<double>& p, double minimum, double bound, std::vector<double>& k) {
-  const int n = static_cast<int>(p.size());
-  const double scale = 2.0 * bound * (1.0 - n * minimum);
+void cumulate(const double* p, int n, double minimum, double bound, std::vector<double>& k) {
+  const double scale = 2.0 * bound * (1.0 - n * minimum), floor = 2.0 * bound * minimum;
   k[0] = -bound;
   for (int i = 1; i < n; ++i)
-    k[i] = k[i - 1] + 2.0 * bound * minimum + scale * p[i - 1];
+    k[i] = k[i - 1] + floor + scale * p[i - 1];
   k[n] = bound;
 }
 
-// ∂L/∂k_i for the two knots of `bin` → ∂L/∂raw of the softmax logits behind them.
-void knots_backward(const std::vector<double>& p, double minimum, double bound, int bin,
-                    double grad_lower, double grad_upper, double* grad_raw) {
-  const int n = static_cast<int>(p.size());
+// ∂L/∂k_i for the two knots of `bin` → ∂L/∂logits of the softmax behind them.
+void knots_backward(const double* p, int n, double minimum, double bound, int bin,
+                    double grad_lower, double grad_upper, double* grad_logits) {
   // k_i = -B + Σ_{j<i} 2B(m + (1 - n m) p_j) for 0 < i < n; the end knots are constants.
   const double lower = bin > 0 ? grad_lower : 0.0;
   const double upper = bin + 1 < n ? grad_upper : 0.0;
   const double scale = 2.0 * bound * (1.0 - n * minimum);
   double weighted = 0;
   for (int j = 0; j < n; ++j) {
-    const double grad_p = scale * ((j < bin ? lower : 0.0) + (j < bin + 1 ? upper : 0.0));
-    grad_raw[j] = grad_p;
+    const double grad_p = scale * ((j < bin ? lower : 0.0) + (j <= bin ? upper : 0.0));
+    grad_logits[j] = grad_p;
     weighted += p[j] * grad_p;
   }
   for (int j = 0; j < n; ++j)
-    grad_raw[j] = p[j] * (grad_raw[j] - weighted);
+    grad_logits[j] = p[j] * (grad_logits[j] - weighted);
 }
 
 // Local geometry of one bin at x.
@@ -72,25 +59,45 @@ double derivative_numerator(const Local& l) {
 
 }  // namespace
 
+double SplineShape::derivative_offset() const {
+  return std::log(std::expm1(1.0 - min_derivative));
+}
+
+void Knots::assemble(const double* width_p, const double* height_p, const double* interior_d,
+                     const double* interior_sigmoid, const SplineShape& shape) {
+  const int n = shape.bins;
+  if (static_cast<int>(x.size()) != n + 1) x.resize(n + 1), y.resize(n + 1), d.resize(n + 1);
+  pw = width_p, ph = height_p, sigmoid = interior_sigmoid;
+  cumulate(pw, n, shape.min_bin_width, shape.bound, x);
+  cumulate(ph, n, shape.min_bin_height, shape.bound, y);
+  d[0] = d[n] = 1.0;
+  std::copy(interior_d, interior_d + n - 1, d.begin() + 1);
+}
+
 void Knots::build(const double* raw, const SplineShape& shape) {
   const int n = shape.bins;
-  if (static_cast<int>(pw.size()) != n) {
-    x.resize(n + 1), y.resize(n + 1), d.resize(n + 1);
-    pw.resize(n), ph.resize(n), sigmoid.resize(n - 1);
+  storage_.resize(static_cast<std::size_t>(4 * n - 2));
+  double* p = storage_.data();               // [pw (n), ph (n), d (n - 1), sigmoid (n - 1)]
+  for (int group = 0; group < 2; ++group) {  // max-shifted softmax: no overflow
+    const double* logits = raw + group * n;
+    double* out = p + group * n;
+    const double largest = *std::max_element(logits, logits + n);
+    double sum = 0;
+    for (int i = 0; i < n; ++i)
+      sum += out[i] = std::exp(logits[i] - largest);
+    for (int i = 0; i < n; ++i)
+      out[i] /= sum;
   }
-  softmax(raw, n, pw);
-  softmax(raw + n, n, ph);
-  cumulate(pw, shape.min_bin_width, shape.bound, x);
-  cumulate(ph, shape.min_bin_height, shape.bound, y);
-  // softplus(u + c) = 1 - d_min at u = 0.
-  const double offset = std::log(std::expm1(1.0 - shape.min_derivative));
-  d[0] = d[n] = 1.0;
-  for (int i = 1; i < n; ++i) {
-    const double v = raw[2 * n + i - 1] + offset;
+  const double offset = shape.derivative_offset();
+  double* interior_d = p + 2 * n;
+  double* interior_sigmoid = interior_d + n - 1;
+  for (int i = 0; i < n - 1; ++i) {
+    const double v = raw[2 * n + i] + offset;
     const double e = std::exp(-std::abs(v));
-    d[i] = shape.min_derivative + std::max(v, 0.0) + std::log1p(e);
-    sigmoid[i - 1] = v >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+    interior_d[i] = shape.min_derivative + std::max(v, 0.0) + std::log1p(e);
+    interior_sigmoid[i] = v >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
   }
+  assemble(p, p + n, interior_d, interior_sigmoid, shape);
 }
 
 int Knots::find_bin(const std::vector<double>& knots, double v) {
@@ -99,11 +106,9 @@ int Knots::find_bin(const std::vector<double>& knots, double v) {
   return static_cast<int>(std::upper_bound(knots.begin() + 1, interior_end, v) - knots.begin()) - 1;
 }
 
-double evaluate(const Knots& k, int bin, double x, double* log_derivative) {
+double evaluate(const Knots& k, int bin, double x, double* slope) {
   const Local l = local(k, bin, x);
-  if (log_derivative)
-    *log_derivative =
-        2.0 * std::log(l.slope) + std::log(derivative_numerator(l)) - 2.0 * std::log(l.denominator);
+  if (slope) *slope = l.slope * l.slope * derivative_numerator(l) / (l.denominator * l.denominator);
   return k.y[bin] + l.height * l.numerator / l.denominator;
 }
 
@@ -133,7 +138,7 @@ double log_derivative_dx(const Knots& k, int bin, double x) {
 }
 
 double backward(const Knots& k, const SplineShape& shape, int bin, double x, double a, double b,
-                double* grad_raw) {
+                const RawGradient& grad) {
   const int n = shape.bins;
   const Local l = local(k, bin, x);
   const double xi = l.xi, q = l.q, s = l.slope, H = l.height, W = l.width;
@@ -164,12 +169,11 @@ double backward(const Knots& k, const SplineShape& shape, int bin, double x, dou
   const double g_x0 = -g_xi / W - g_W, g_x1 = g_W;
   const double g_y0 = a - g_H, g_y1 = g_H;
 
-  knots_backward(k.pw, shape.min_bin_width, shape.bound, bin, g_x0, g_x1, grad_raw);
-  knots_backward(k.ph, shape.min_bin_height, shape.bound, bin, g_y0, g_y1, grad_raw + n);
-  double* grad_derivative = grad_raw + 2 * n;  // interior knots 1..n-1
-  std::fill(grad_derivative, grad_derivative + n - 1, 0.0);
-  if (bin > 0) grad_derivative[bin - 1] = g_d0 * k.sigmoid[bin - 1];
-  if (bin + 1 < n) grad_derivative[bin] = g_d1 * k.sigmoid[bin];
+  knots_backward(k.pw, n, shape.min_bin_width, shape.bound, bin, g_x0, g_x1, grad.width);
+  knots_backward(k.ph, n, shape.min_bin_height, shape.bound, bin, g_y0, g_y1, grad.height);
+  std::fill(grad.derivative, grad.derivative + n - 1, 0.0);  // interior knots 1..n-1
+  if (bin > 0) grad.derivative[bin - 1] = g_d0 * k.sigmoid[bin - 1];
+  if (bin + 1 < n) grad.derivative[bin] = g_d1 * k.sigmoid[bin];
   return g_xi / W;
 }
 

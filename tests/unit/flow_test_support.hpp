@@ -57,7 +57,7 @@ struct GradientErrors {
 /// Relative errors of the reverse-mode gradients of L = Σ G⊙out + Σ g⊙logdet (random fixed G,
 /// g) against fourth-order central differences with step h.
 inline GradientErrors check_gradients(const Differentiable& f, const Vector& params,
-                                      const Matrix& in, const Matrix& ctx, double h = 1e-4) {
+                                      const Matrix& in, const Matrix& ctx, double h = 2e-5) {
   Matrix out;
   Vector logdet;
   f.run(params, in, ctx, out, logdet);
@@ -113,7 +113,7 @@ inline GradientErrors check_gradients(const Differentiable& f, const Vector& par
 /// fourth-order central-difference Jacobian of the map (samples are independent, so perturbing
 /// coordinate i of every sample at once gives column i of every sample's Jacobian).
 inline double check_logdet(const Differentiable& f, const Vector& params, const Matrix& in,
-                           const Matrix& ctx, double h = 1e-4) {
+                           const Matrix& ctx, double h = 2e-5) {
   Matrix out;
   Vector logdet;
   f.run(params, in, ctx, out, logdet);

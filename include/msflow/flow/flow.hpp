@@ -3,7 +3,9 @@
 //
 // Layer stack in the sampling direction z → y: couplings 0..L-1 with alternating masks
 // (parity l mod 2), a fixed seeded Permutation after every odd coupling except the last when
-// m > 2, and (optionally) a final ElementwiseAffine. The stack is a pure function of the spec.
+// m > 2, one Permutation undoing their product (so that zero conditioner outputs give exactly
+// the identity), and (optionally) a final ElementwiseAffine. The stack is a pure function of
+// the spec.
 //
 // Flat parameters: the layers' parameters concatenated in stack order (each layer's own order:
 // Mlp for couplings — W_0, b_0, W_1, b_1, … column-major —, s then t for ElementwiseAffine).

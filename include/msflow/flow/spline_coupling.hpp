@@ -1,9 +1,11 @@
 #pragma once
 // Rational-quadratic spline coupling (Durkan et al. 2019): each transformed coordinate goes
 // through its own monotone RQ spline on [-B, B] (identity outside) whose 3K - 1 raw parameters
-// come from the conditioner MLP([z_A; context]). θ rows: coordinate j owns rows
-// [j(3K-1), (j+1)(3K-1)) = K width logits, K height logits, K - 1 derivative logits, so one
-// sample's spline parameters are contiguous in the column-major θ.
+// come from the conditioner MLP([z_A; context]). θ rows, grouped by kind so that the
+// transcendental functions run vectorized over contiguous blocks of the whole batch:
+//   [0, K|B|)            width logits,  coordinate j at rows j·K + [0, K);
+//   [K|B|, 2K|B|)        height logits, coordinate j at rows K|B| + j·K + [0, K);
+//   [2K|B|, (3K-1)|B|)   derivative logits, coordinate j at rows 2K|B| + j(K-1) + [0, K-1).
 //
 // Inputs are clipped into [-B, B] before the spline is evaluated and the result is used only
 // for in-range inputs: out-of-range inputs (however large) pass through unchanged with zero
@@ -32,10 +34,16 @@ class SplineCoupling : public CouplingLayer {
                           Eigen::Ref<Matrix> grad_in) override;
 
  private:
+  /// Knots of coordinate j of sample n from the cached probabilities and derivatives.
+  void assemble(Index j, Index n);
+
   rq::SplineShape spline_;
+  double derivative_offset_;
   rq::Knots knots_;
-  // Cache: the x side (z_B) of the last call and each element's bin (-1: outside [-B, B]).
-  Matrix x_;
+  // Cache of the last call: softmax probabilities (widths then heights, as in θ), interior
+  // derivatives and their sigmoids, dy/dx, the x side (z_B) and each element's bin (-1: outside
+  // [-B, B]).
+  Matrix probabilities_, derivatives_, sigmoids_, slopes_, x_;
   Eigen::Matrix<int, Eigen::Dynamic, Eigen::Dynamic> bins_;
 };
 
