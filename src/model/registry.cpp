@@ -6,9 +6,25 @@ namespace msflow {
 
 // Factories of the built-in models, one per file in src/model/.
 // (Registration: declare the factory here and add one entry to the table below.)
+std::unique_ptr<Model> make_tagged(const Config& config);
+std::unique_ptr<Model> make_tagged_coupled(const Config& config);
+std::unique_ptr<Model> make_tagged_sigma(const Config& config);
+std::unique_ptr<Model> make_tagged_dw(const Config& config);
+std::unique_ptr<Model> make_nonrev_ou(const Config& config);
+std::unique_ptr<Model> make_nonrev_ring(const Config& config);
 
 const std::vector<ModelEntry>& model_registry() {
   static const std::vector<ModelEntry> entries = {
+      {"tagged", "tagged particle in a harmonic solvent (the paper's benchmark)", make_tagged},
+      {"tagged-coupled", "harmonic solvent tethered to gamma*x: the fast law depends on x",
+       make_tagged_coupled},
+      {"tagged-sigma", "tagged with a diffusion that depends on the solvent", make_tagged_sigma},
+      {"tagged-dw", "solvent of independent particles in a double well / ring (non-Gaussian)",
+       make_tagged_dw},
+      {"nonrev-ou", "one fast particle, non-reversible linear drift (Gaussian, Lyapunov)",
+       make_nonrev_ou},
+      {"nonrev-ring", "one fast particle driven round a ring (non-reversible, no closed form)",
+       make_nonrev_ring},
   };
   return entries;
 }
