@@ -192,10 +192,8 @@ std::string read_string_attribute(hid_t object, const std::string& name) {
   if (H5Tget_class(type) != H5T_STRING)
     throw InputError("attribute '" + name + "' is not a string");
   if (H5Tis_variable_str(type) > 0) {
-    char* text = nullptr;
-    Handle memory_type(H5Tcopy(H5T_C_S1), H5Tclose, "string type");
-    check(H5Tset_size(memory_type, H5T_VARIABLE), "H5Tset_size");
-    check(H5Aread(attribute, memory_type, &text), "reading attribute " + name);
+    char* text = nullptr;  // read with the stored type: same size and character set
+    check(H5Aread(attribute, type, &text), "reading attribute " + name);
     std::string value = text ? text : "";
     H5free_memory(text);
     return value;

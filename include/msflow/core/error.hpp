@@ -9,6 +9,7 @@ enum ExitStatus : int {
   kExitSuccess = 0,
   kExitInternalError = 1,  ///< a bug or an environment failure (MPI, I/O)
   kExitInputError = 2,     ///< bad options, bad input files, bad values
+  kExitResumeMe = 3,       ///< stopped by SIGTERM/SIGUSR1 after a checkpoint: rerun with resume
 };
 
 /// An error the user can fix: bad option, bad file, bad value. One message, exit status 2.
