@@ -36,6 +36,24 @@ class Model {
   virtual void slow_diffusion_vjp(const double* x, const double* y, const double* diffusion_adjoint,
                                   double* y_adjoint, double* eta_adjoint) const = 0;
 
+  // ---- Monte Carlo averages over a batch of fast states: the hot loop of `fit` -------------
+  /// b̄ (d) and Σ̄ (d×d row-major) at one slow state — or their adjoints ∂J/∂b̄, ∂J/∂Σ̄.
+  struct SlowAverages {
+    double drift[3] = {0, 0, 0};
+    double diffusion[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
+  };
+  /// Receives the averages at x and returns the adjoints ∂J/∂(b̄, Σ̄) of the caller's objective.
+  using AverageAdjoint = std::function<SlowAverages(const SlowAverages&)>;
+  /// For one slow state x and `count` fast states y_l (column l of `fast`, m × count,
+  /// column-major):  b̄ = (1/count) Σ_l b(x, y_l),  Σ̄ = (1/count) Σ_l σσᵀ(x, y_l).
+  /// If `adjoint` is set it is called once with (b̄, Σ̄), and the reverse mode is accumulated:
+  /// fast_adjoint (m × count) += ∂J/∂y_l and eta_adjoint (P) += ∂J/∂η (either may be null).
+  /// The default loops over slow_drift/slow_diffusion and their vjps; models override it with
+  /// fused, vectorized kernels.
+  virtual SlowAverages average_slow_terms(const double* x, const double* fast, int count,
+                                          const AverageAdjoint& adjoint, double* fast_adjoint,
+                                          double* eta_adjoint) const;
+
   // ---- physical parameters η of b and σσᵀ (those `fit --fit.learn` may estimate) ----------
   virtual std::vector<std::string> parameter_names() const = 0;
   virtual std::vector<double> parameters() const = 0;
