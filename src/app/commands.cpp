@@ -24,7 +24,7 @@ const std::vector<Command>& commands() {
 const OptionCatalog& option_catalog() {
   static const OptionCatalog catalog = [] {
     OptionCatalog c;
-    c.add("", "out", "", "output HDF5 file (simulate: default simulate.h5)");
+    c.add("", "out", "", "output HDF5 file (default: <command>.h5)", OptionKind::kOperational);
     c.add("", "data", "",
           "input trajectory HDF5 (/trajectory/t, /trajectory/x); simulate: replay its "
           "observation times and initial states");

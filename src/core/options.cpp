@@ -53,10 +53,11 @@ std::string trim(const std::string& s) {
 }  // namespace
 
 void OptionCatalog::add(const std::string& section, const std::string& key,
-                        const std::string& default_value, const std::string& help) {
+                        const std::string& default_value, const std::string& help,
+                        OptionKind kind) {
   const std::string name = section.empty() ? key : section + "." + key;
   if (find(name)) throw std::logic_error("option declared twice: " + name);
-  options_.push_back({name, default_value, help});
+  options_.push_back({name, default_value, help, kind});
 }
 
 const OptionSpec* OptionCatalog::find(const std::string& name) const {
@@ -137,6 +138,7 @@ Config Config::parse(const OptionCatalog& catalog, const std::vector<std::string
   Config config;
   for (const auto& option : catalog.options()) {
     config.order_.push_back(option.name);
+    config.kinds_[option.name] = option.kind;
     if (!option.default_value.empty())
       config.values_[option.name] = {option.default_value, Origin::kDefault};
   }
@@ -270,12 +272,13 @@ void Config::resolve(const std::string& name, const std::string& value) {
   values_[name] = {value, Origin::kResolved};
 }
 
-std::string Config::to_ini() const {
+std::string Config::to_ini(bool results_only) const {
   std::ostringstream out;
   std::string current;
   for (const auto& name : order_) {
     const auto it = values_.find(name);
     if (it == values_.end()) continue;
+    if (results_only && kinds_.at(name) == OptionKind::kOperational) continue;
     const std::string section = section_of(name);
     if (section != current) {
       out << "\n[" << section << "]\n";
@@ -293,7 +296,8 @@ std::uint64_t Config::hash() const {
   std::string text;  // values only: setting an option to its default does not change the hash
   for (const auto& name : order_) {
     const auto it = values_.find(name);
-    if (it != values_.end()) text += name + "=" + it->second.value + "\n";
+    if (it != values_.end() && kinds_.at(name) == OptionKind::kResult)
+      text += name + "=" + it->second.value + "\n";
   }
   std::uint64_t h = 14695981039346656037ull;
   for (const unsigned char byte : text) {

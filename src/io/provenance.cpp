@@ -14,7 +14,7 @@ void write_provenance(hid_t file, MPI_Comm comm, const std::string& schema,
   h5::write_attribute(root, "schema", schema);
   h5::write_attribute(root, "msflow_version", std::string(version()));
   h5::write_attribute(root, "command", command);
-  h5::write_attribute(root, "options", config.to_ini());
+  h5::write_attribute(root, "options", config.to_ini(/*results_only=*/true));
   h5::write_attribute(root, "mpi_size", static_cast<std::int64_t>(size));
   h5::write_attribute(root, "seeds", seeds);
 }

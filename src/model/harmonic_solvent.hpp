@@ -25,6 +25,7 @@ class HarmonicSolventModel : public TaggedFamily {
   bool sample_invariant(const double* x, const double* xi, double* y) const override;
   bool has_exact_average() const override { return true; }
   void exact_average(const double* x, double* drift, double* diffusion) const override;
+  bool fast_law_depends_on_slow() const override { return gamma_ != 0; }
 
   /// s² = [(1 − 1/N)/(k + k_s N) + 1/(k N)]/β, the variance of each particle coordinate.
   double stationary_variance() const;

@@ -3,8 +3,9 @@
 namespace msflow {
 
 void declare_simulate_options(OptionCatalog& catalog) {
-  auto add = [&](const char* key, const char* value, const char* help) {
-    catalog.add("simulate", key, value, help);
+  auto add = [&](const char* key, const char* value, const char* help,
+                 OptionKind kind = OptionKind::kResult) {
+    catalog.add("simulate", key, value, help, kind);
   };
   add("T", "100", "slow-time horizon of each trajectory");
   add("dt_obs", "0.01", "observation spacing (slow time)");
@@ -21,7 +22,7 @@ void declare_simulate_options(OptionCatalog& catalog) {
       "fast-time burn-in (units of 1/n, x frozen) when the invariant law has no sampler");
   add("averaged", "false", "simulate the averaged model dX = b(X)dt + sigma(X)dW instead");
   add("grid", "auto", "points per axis of the /truth grid; auto = 101, 41, 17 for d = 1, 2, 3");
-  add("progress", "10", "seconds between progress lines (0: none)");
+  add("progress", "10", "seconds between progress lines (0: none)", OptionKind::kOperational);
 }
 
 }  // namespace msflow

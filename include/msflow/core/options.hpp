@@ -10,10 +10,17 @@
 
 namespace msflow {
 
+/// Whether an option can change what a run computes. Operational options (output name,
+/// progress cadence, checkpointing, resume) cannot: they are left out of the configuration
+/// stored in output files and of the configuration hash, so that a resumed run, or the same run
+/// written elsewhere, produces a bitwise identical file.
+enum class OptionKind { kResult, kOperational };
+
 struct OptionSpec {
   std::string name;           ///< dotted: "model.N"
   std::string default_value;  ///< as text; "" means "no default" (optional option)
   std::string help;
+  OptionKind kind = OptionKind::kResult;
 };
 
 /// The catalogue of every option msflow knows, grouped by INI section.
@@ -21,7 +28,7 @@ class OptionCatalog {
  public:
   /// Declares [section] key with a default and a one-line meaning.
   void add(const std::string& section, const std::string& key, const std::string& default_value,
-           const std::string& help);
+           const std::string& help, OptionKind kind = OptionKind::kResult);
   const std::vector<OptionSpec>& options() const { return options_; }
   const OptionSpec* find(const std::string& name) const;
   /// Known option names closest to a misspelled one (for error messages).
@@ -56,9 +63,10 @@ class Config {
   void resolve(const std::string& name, const std::string& value);
 
   /// The effective configuration as INI text (sections in catalogue order); each value not
-  /// taken from the defaults is annotated with where it came from.
-  std::string to_ini() const;
-  /// FNV-1a hash of to_ini(), for checkpoint compatibility checks.
+  /// taken from the defaults is annotated with where it came from. `results_only` leaves out
+  /// the operational options (what output files store).
+  std::string to_ini(bool results_only = false) const;
+  /// FNV-1a hash of the values of the result options, for checkpoint compatibility checks.
   std::uint64_t hash() const;
   const std::string& config_file() const { return config_file_; }
 
@@ -70,6 +78,7 @@ class Config {
   };
   const Entry& entry(const std::string& name) const;
   std::vector<std::string> order_;
+  std::map<std::string, OptionKind> kinds_;
   std::map<std::string, Entry> values_;
   std::string config_file_;
 };

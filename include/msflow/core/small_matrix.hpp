@@ -36,4 +36,32 @@ inline void lower_times(const double* l, int d, const double* xi, double* out) {
   }
 }
 
+/// Inverse (row-major d×d) of a symmetric positive definite a, and ln det a. InputError if a is
+/// not positive definite.
+inline double spd_inverse(const double* a, int d, double* inverse) {
+  double l[9], l_inverse[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
+  cholesky_lower(a, d, l);
+  double log_det = 0;
+  for (int i = 0; i < d; ++i)
+    log_det += 2 * std::log(l[i * d + i]);
+  // L⁻¹ by forward substitution, then a⁻¹ = L⁻ᵀ L⁻¹.
+  for (int j = 0; j < d; ++j) {
+    l_inverse[j * d + j] = 1 / l[j * d + j];
+    for (int i = j + 1; i < d; ++i) {
+      double sum = 0;
+      for (int k = j; k < i; ++k)
+        sum -= l[i * d + k] * l_inverse[k * d + j];
+      l_inverse[i * d + j] = sum / l[i * d + i];
+    }
+  }
+  for (int i = 0; i < d; ++i)
+    for (int j = 0; j < d; ++j) {
+      double sum = 0;
+      for (int k = 0; k < d; ++k)
+        sum += l_inverse[k * d + i] * l_inverse[k * d + j];
+      inverse[i * d + j] = sum;
+    }
+  return log_det;
+}
+
 }  // namespace msflow

@@ -70,6 +70,9 @@ class Model {
   using FastStep = std::function<void(const double* x, const double* xi, double* y)>;
   /// An exact-in-law step (linear fast dynamics only); empty if the model has none.
   virtual FastStep exact_fast_step(double tau) const;
+  /// Whether the invariant law π_x of the fast process depends on x (the "coupled" case, which
+  /// needs a conditional flow y = T(z; x)).
+  virtual bool fast_law_depends_on_slow() const { return false; }
   /// A draw y ~ π_x from m standard normals; false if π_x has no closed-form sampler.
   virtual bool sample_invariant(const double* x, const double* xi, double* y) const;
 

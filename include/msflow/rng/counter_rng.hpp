@@ -27,6 +27,9 @@ enum class Purpose : std::uint64_t {
   kSimulateInitial = 2,   ///< initial fast state drawn from the invariant law
   kSimulateAveraged = 3,  ///< noise of the averaged-model simulator
   kFlowInit = 4,          ///< random initialization of flow parameters
+  kFitBaseSamples = 5,    ///< base samples z of fit iterations (a = draw, b = sample)
+  kFitEvaluation = 6,     ///< base samples of the final estimate and the law samples
+  kFitInit = 7,           ///< initialization of the unstructured model
   kTest = 99,             ///< reserved for tests
 };
 
