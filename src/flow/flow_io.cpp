@@ -14,6 +14,29 @@ constexpr std::int64_t kVersion = 1;
 int read_int(hid_t group, const std::string& name) {
   return static_cast<int>(h5::read_int64_attribute(group, name));
 }
+
+// A string attribute, fixed- or variable-length, in whatever character set it was written.
+// (h5::read_string_attribute reads variable-length strings with an ASCII memory type, which
+// HDF5 1.10 refuses to convert from the UTF-8 that h5::write_attribute now writes.)
+std::string read_text(hid_t object, const std::string& name) {
+  const h5::Handle attribute(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose,
+                             "attribute " + name);
+  const h5::Handle type(H5Aget_type(attribute), H5Tclose, "attribute type");
+  require(H5Tget_class(type) == H5T_STRING, "attribute '" + name + "' is not a string");
+  const h5::Handle memory_type(H5Tcopy(type), H5Tclose, "string type");
+  if (H5Tis_variable_str(type) > 0) {
+    char* text = nullptr;
+    if (H5Aread(attribute, memory_type, &text) < 0)
+      throw InputError("cannot read attribute '" + name + "'");
+    std::string value = text ? text : "";
+    H5free_memory(text);
+    return value;
+  }
+  std::string value(H5Tget_size(type), '\0');
+  if (H5Aread(attribute, memory_type, value.data()) < 0)
+    throw InputError("cannot read attribute '" + name + "'");
+  return value.substr(0, value.find('\0'));
+}
 }  // namespace
 
 void write_flow(MPI_Comm comm, hid_t parent, const std::string& name, const Flow& flow) {
@@ -50,11 +73,11 @@ Flow read_flow(hid_t parent, const std::string& name) {
         "min_bin_height", "min_derivative"})
     require(h5::has_attribute(group, attribute),
             "flow group '" + name + "': missing attribute '" + attribute + "'");
-  require(h5::read_string_attribute(group, "schema") == kSchema,
+  require(read_text(group, "schema") == kSchema,
           "flow group '" + name + "': schema is not " + kSchema);
   FlowSpec s;
-  s.type = parse_coupling_type(h5::read_string_attribute(group, "type"));
-  s.activation = nn::parse_activation(h5::read_string_attribute(group, "activation"));
+  s.type = parse_coupling_type(read_text(group, "type"));
+  s.activation = nn::parse_activation(read_text(group, "activation"));
   s.dim = read_int(group, "dim");
   s.context_dim = read_int(group, "context_dim");
   s.layers = read_int(group, "layers");
