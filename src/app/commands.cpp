@@ -5,6 +5,7 @@
 #include "msflow/core/error.hpp"
 #include "msflow/core/log.hpp"
 #include "msflow/core/version.hpp"
+#include "msflow/fit/fit_options.hpp"
 #include "msflow/model/registry.hpp"
 #include "msflow/parallel/collective.hpp"
 #include "msflow/sde/simulate_options.hpp"
@@ -17,6 +18,10 @@ const std::vector<Command>& commands() {
        "simulate the multiscale system (or its averaged model) and write HDF5",
        {"", "model", "simulate"},
        run_simulate},
+      {"fit",
+       "learn the averaged drift and diffusion from a slow trajectory (flow or unstructured)",
+       {"", "model", "fit", "flow", "run"},
+       run_fit},
   };
   return list;
 }
@@ -26,10 +31,11 @@ const OptionCatalog& option_catalog() {
     OptionCatalog c;
     c.add("", "out", "", "output HDF5 file (default: <command>.h5)", OptionKind::kOperational);
     c.add("", "data", "",
-          "input trajectory HDF5 (/trajectory/t, /trajectory/x); simulate: replay its "
-          "observation times and initial states");
+          "input trajectory HDF5 (/trajectory/t, /trajectory/x); fit: the observations; "
+          "simulate: replay its observation times and initial states");
     declare_model_options(c);
     declare_simulate_options(c);
+    declare_fit_options(c);
     return c;
   }();
   return catalog;

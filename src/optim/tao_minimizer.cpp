@@ -66,7 +66,16 @@ PetscErrorCode monitor(Tao tao, void* raw) {
   PetscFunctionBeginUser;
   PetscCall(
       TaoGetSolutionStatus(tao, &iteration, &value, &gradient_norm, &constraint, &step, &reason));
-  if (*context.monitor) (*context.monitor)(static_cast<int>(iteration), value, gradient_norm);
+  if (!*context.monitor) PetscFunctionReturn(0);
+  Vec solution = nullptr;
+  PetscCall(TaoGetSolution(tao, &solution));
+  const PetscScalar* values = nullptr;
+  PetscCall(VecGetArrayRead(solution, &values));
+  const Eigen::VectorXd parameters =
+      Eigen::Map<const Eigen::VectorXd>(values, context.parameters.size());
+  PetscCall(VecRestoreArrayRead(solution, &values));
+  if ((*context.monitor)(static_cast<int>(iteration), value, gradient_norm, parameters))
+    PetscCall(TaoSetConvergedReason(tao, TAO_CONVERGED_USER));
   PetscFunctionReturn(0);
 }
 

@@ -24,13 +24,26 @@ TEST(OptimTao, LmvmAndBqnlsMinimizeRosenbrock) {
     Eigen::VectorXd p = Eigen::VectorXd::Constant(4, -0.5);
     int monitored = 0;
     const TaoResult result =
-        TaoMinimizer(type, 500, 1e-8).minimize(p, rosenbrock, [&](int, double, double) {
-          ++monitored;
-        });
+        TaoMinimizer(type, 500, 1e-8)
+            .minimize(p, rosenbrock, [&](int, double, double, const Eigen::VectorXd&) {
+              ++monitored;
+              return false;
+            });
     EXPECT_TRUE(result.converged) << type << ": " << result.reason;
     EXPECT_LT((p - Eigen::VectorXd::Ones(4)).norm(), 1e-6) << type;
     EXPECT_GT(monitored, 5);
   }
+}
+
+TEST(OptimTao, MonitorCanStopTheSolve) {
+  Eigen::VectorXd p = Eigen::VectorXd::Constant(4, -0.5);
+  const TaoResult result =
+      TaoMinimizer("lmvm", 500, 1e-8)
+          .minimize(p, rosenbrock, [](int iteration, double, double, const Eigen::VectorXd&) {
+            return iteration >= 3;
+          });
+  EXPECT_EQ(result.reason, "CONVERGED_USER");
+  EXPECT_EQ(result.iterations, 3);
 }
 
 TEST(OptimTao, UnknownTypeIsAnInputError) {

@@ -21,8 +21,9 @@ class TaoMinimizer {
  public:
   /// value = objective(parameters, gradient): fills the gradient, returns the value.
   using Objective = std::function<double(const Eigen::VectorXd&, Eigen::VectorXd&)>;
-  /// Called after each TAO iteration: (iteration, value, gradient norm).
-  using Monitor = std::function<void(int, double, double)>;
+  /// Called after each TAO iteration with (iteration, value, gradient norm, parameters);
+  /// returning true stops TAO (converged reason USER).
+  using Monitor = std::function<bool(int, double, double, const Eigen::VectorXd&)>;
 
   /// type: a TAO type name ("lmvm", "bqnls", "cg", …); unknown names are InputErrors.
   TaoMinimizer(std::string type, int max_iterations, double gradient_tolerance);

@@ -1,0 +1,24 @@
+#pragma once
+// The optional /truth group of a trajectory file: the exact averaged drift (and diffusion) on a
+// grid, written by `msflow simulate` where DESIGN.md §2 gives them.
+#include <mpi.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace msflow {
+
+struct TruthOnGrid {
+  int dim = 0;
+  std::vector<double> grid;       ///< G×d
+  std::vector<double> drift;      ///< G×d
+  std::vector<double> diffusion;  ///< G×d×d (empty if the file has none)
+  std::size_t size() const { return dim ? grid.size() / dim : 0; }
+};
+
+/// Reads /truth from `path` if it is there (collective; every rank reads). Shapes are checked
+/// against d; a malformed /truth is an InputError naming the dataset.
+std::optional<TruthOnGrid> read_truth(MPI_Comm comm, const std::string& path, int dim);
+
+}  // namespace msflow

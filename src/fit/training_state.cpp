@@ -1,0 +1,97 @@
+#include "msflow/fit/training_state.hpp"
+
+#include "msflow/core/error.hpp"
+
+namespace msflow::fit {
+
+namespace {
+
+void write_vector(MPI_Comm comm, hid_t parent, const std::string& name,
+                  const std::vector<double>& values) {
+  h5::write_replicated(comm, parent, name, {values.size()}, values.data());
+}
+
+void write_vector(MPI_Comm comm, hid_t parent, const std::string& name,
+                  const Eigen::VectorXd& values) {
+  h5::write_replicated(comm, parent, name, {static_cast<hsize_t>(values.size())}, values.data());
+}
+
+std::vector<double> read_vector(hid_t parent, const std::string& name) {
+  return h5::read_doubles(h5::open_dataset(parent, name));
+}
+
+Eigen::VectorXd read_eigen(hid_t parent, const std::string& name, Eigen::Index size) {
+  const std::vector<double> values = read_vector(parent, name);
+  if (static_cast<Eigen::Index>(values.size()) != size)
+    throw InputError("checkpoint: " + name + " has " + std::to_string(values.size()) +
+                     " entries, expected " + std::to_string(size));
+  return Eigen::Map<const Eigen::VectorXd>(values.data(), size);
+}
+
+}  // namespace
+
+void TrainingHistory::write(MPI_Comm comm, hid_t parent, const std::string& name) const {
+  const h5::Handle group = h5::create_group(parent, name);
+  write_vector(comm, group, "iteration", iteration);
+  write_vector(comm, group, "objective", objective);
+  write_vector(comm, group, "gradient_norm", gradient_norm);
+  write_vector(comm, group, "learning_rate", learning_rate);
+  h5::write_attribute(group, "description",
+                      std::string("per iteration: the objective J and |grad J| at the "
+                                  "parameters before the step, and the step's learning rate"));
+}
+
+TrainingHistory TrainingHistory::read(hid_t parent, const std::string& name) {
+  const h5::Handle group = h5::open_group(parent, name);
+  TrainingHistory history;
+  history.iteration = read_vector(group, "iteration");
+  history.objective = read_vector(group, "objective");
+  history.gradient_norm = read_vector(group, "gradient_norm");
+  history.learning_rate = read_vector(group, "learning_rate");
+  return history;
+}
+
+void TrainingState::write(MPI_Comm comm, hid_t file) const {
+  const h5::Handle group = h5::create_group(file, "state");
+  h5::write_attribute(group, "iteration", iteration);
+  h5::write_attribute(group, "step_scale", step_scale);
+  h5::write_attribute(group, "has_previous", static_cast<std::int64_t>(has_previous));
+  h5::write_attribute(group, "previous_learning_rate", previous_learning_rate);
+  write_vector(comm, group, "parameters", parameters);
+  adam.write(comm, group, "adam");
+  if (has_previous) {
+    write_vector(comm, group, "previous_parameters", previous_parameters);
+    write_vector(comm, group, "previous_gradient", previous_gradient);
+    previous_adam.write(comm, group, "previous_adam");
+  }
+  history.write(comm, group, "history");
+}
+
+TrainingState TrainingState::read(hid_t file, Eigen::Index parameter_count) {
+  const h5::Handle group = h5::open_group(file, "state");
+  TrainingState state(read_eigen(group, "parameters", parameter_count));
+  std::int64_t value = 0;
+  {
+    const h5::Handle attribute(H5Aopen(group, "iteration", H5P_DEFAULT), H5Aclose, "iteration");
+    H5Aread(attribute, H5T_NATIVE_INT64, &value);
+    state.iteration = value;
+  }
+  {
+    const h5::Handle attribute(H5Aopen(group, "has_previous", H5P_DEFAULT), H5Aclose,
+                               "has_previous");
+    H5Aread(attribute, H5T_NATIVE_INT64, &value);
+    state.has_previous = value != 0;
+  }
+  state.step_scale = h5::read_double_attribute(group, "step_scale");
+  state.previous_learning_rate = h5::read_double_attribute(group, "previous_learning_rate");
+  state.adam = optim::Adam::read(group, "adam");
+  if (state.has_previous) {
+    state.previous_parameters = read_eigen(group, "previous_parameters", parameter_count);
+    state.previous_gradient = read_eigen(group, "previous_gradient", parameter_count);
+    state.previous_adam = optim::Adam::read(group, "previous_adam");
+  }
+  state.history = TrainingHistory::read(group, "history");
+  return state;
+}
+
+}  // namespace msflow::fit
