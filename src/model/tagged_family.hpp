@@ -3,6 +3,8 @@
 //   b(x, y) = −∇V(x) − (1/N) Σ_i ∇Φ(x − y_i),   σσᵀ = σ0² I_d,
 // with its derivatives and the physical parameters η = (a [harmonic V only], A, ell, sigma0).
 // Subclasses add the fast dynamics (and may replace the diffusion, see tagged-sigma).
+// average_slow_terms is a fused, vectorized kernel (tagged_average.cpp) that assumes exactly
+// this b and σσᵀ: a subclass that changes either must override it too (tagged-sigma does).
 #include <string>
 #include <vector>
 
@@ -23,6 +25,10 @@ class TaggedFamily : public Model {
                       double* y_adjoint, double* eta_adjoint) const override;
   void slow_diffusion_vjp(const double* x, const double* y, const double* diffusion_adjoint,
                           double* y_adjoint, double* eta_adjoint) const override;
+  /// The fused kernel for the constant diffusion σ0² I (the hot loop of `fit`).
+  SlowAverages average_slow_terms(const double* x, const double* fast, int count,
+                                  const AverageAdjoint& adjoint, double* fast_adjoint,
+                                  double* eta_adjoint) const override;
 
   std::vector<std::string> parameter_names() const override;
   std::vector<double> parameters() const override;
@@ -45,6 +51,20 @@ class TaggedFamily : public Model {
   int sigma0_index() const { return base_parameter_count() - 1; }
   /// Sets the base entries from values[0 .. base_parameter_count()).
   void set_base_parameters(const double* values);
+
+  /// A fast-dependent diffusion σσᵀ = σ0² (1 + (1/N) Σ_i exp(−|x − y_i|²/(2 ell²))) I whose
+  /// range ell is η[eta_index] (tagged-sigma).
+  struct FastDiffusionKernel {
+    double ell;
+    int eta_index;
+  };
+  /// average_slow_terms for this family's drift and either σ0² I (diffusion_kernel null) or
+  /// the fast-dependent diffusion: the Gaussian kernel values of all N·count (particle, sample)
+  /// pairs are computed once, vectorized, and reused by the reverse mode.
+  SlowAverages average_family_terms(const double* x, const double* fast, int count,
+                                    const AverageAdjoint& adjoint, double* fast_adjoint,
+                                    double* eta_adjoint,
+                                    const FastDiffusionKernel* diffusion_kernel) const;
 
  private:
   int particles_;

@@ -75,6 +75,16 @@ class TaggedSigmaModel : public HarmonicSolventModel {
     });
   }
 
+  /// The family's fused kernel with the fast-dependent diffusion: both Gaussian kernels of
+  /// every (particle, sample) pair are evaluated once and reused by the reverse mode.
+  SlowAverages average_slow_terms(const double* x, const double* fast, int count,
+                                  const AverageAdjoint& adjoint, double* fast_adjoint,
+                                  double* eta_adjoint) const override {
+    const FastDiffusionKernel diffusion_kernel{ell_sigma_, base_parameter_count()};
+    return average_family_terms(x, fast, count, adjoint, fast_adjoint, eta_adjoint,
+                                &diffusion_kernel);
+  }
+
   std::vector<std::string> parameter_names() const override {
     auto names = HarmonicSolventModel::parameter_names();
     names.push_back("ell_sigma");
