@@ -127,6 +127,7 @@ void Flow::check_batch(const Matrix& input, const Matrix& context) const {
 void Flow::forward(const Matrix& z, const Matrix& context, Matrix& y, Vector& logdet) {
   check_batch(z, context);
   direction_ = Direction::kForward;
+  log_density_cached_ = false;
   states_.resize(layers_.size());
   logdet.setZero(z.cols());
   const Matrix* in = &z;
@@ -141,6 +142,7 @@ void Flow::forward(const Matrix& z, const Matrix& context, Matrix& y, Vector& lo
 void Flow::inverse(const Matrix& y, const Matrix& context, Matrix& z, Vector& logdet) {
   check_batch(y, context);
   direction_ = Direction::kInverse;
+  log_density_cached_ = false;
   states_.resize(layers_.size());
   logdet.setZero(y.cols());
   const Matrix* in = &y;
@@ -155,6 +157,7 @@ void Flow::inverse(const Matrix& y, const Matrix& context, Matrix& z, Vector& lo
 Vector Flow::log_density(const Matrix& y, const Matrix& context) {
   Vector logdet;
   inverse(y, context, base_, logdet);
+  log_density_cached_ = true;
   return (-0.5 * base_.colwise().squaredNorm().transpose()).array() -
          0.5 * static_cast<double>(spec_.dim) * kLogTwoPi + logdet.array();
 }
@@ -184,7 +187,7 @@ void Flow::backward(const Matrix& grad_output, const Vector& grad_logdet, Vector
 
 void Flow::log_density_backward(const Vector& grad_log_density, Vector& grad_params, Matrix* grad_y,
                                 Matrix* grad_context) {
-  require(direction_ == Direction::kInverse && base_.cols() == grad_log_density.size(),
+  require(log_density_cached_ && base_.cols() == grad_log_density.size(),
           "flow: log_density_backward must follow log_density on the same batch");
   // log q = -|z|²/2 + logdet: ∂/∂z = -z, ∂/∂logdet = 1.
   const Matrix grad_z = -(base_.array().rowwise() * grad_log_density.transpose().array()).matrix();

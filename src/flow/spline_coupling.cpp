@@ -63,7 +63,8 @@ void SplineCoupling::transform(Direction direction, const Matrix& theta,
     }
   }
   // Interior derivatives d = d_min + softplus(v) and σ(v), v = u + c, overflow-free forms.
-  const auto v = (theta.bottomRows(derivative_rows).array() + derivative_offset_).eval();
+  shifted_logits_ = theta.bottomRows(derivative_rows).array() + derivative_offset_;
+  const auto v = shifted_logits_.array();
   sigmoids_ = (-v.abs()).exp().matrix();  // e = exp(-|v|) ∈ (0, 1]
   derivatives_ = (spline_.min_derivative + v.max(0.0) + (1.0 + sigmoids_.array()).log()).matrix();
   sigmoids_ = (v >= 0.0).select(1.0 / (1.0 + sigmoids_.array()),

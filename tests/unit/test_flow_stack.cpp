@@ -257,6 +257,16 @@ TEST(FlowParameters, CopiesAreIndependentValues) {
   EXPECT_EQ(ya, yb);
 }
 
+TEST(FlowParameters, LogDensityBackwardNeedsLogDensityFirst) {
+  Flow flow = random_flow(small_spec(FlowCase{CouplingType::kAffine, 2, 0}), 63);
+  const Matrix y = testing::random_matrix(2, 4, 64);
+  Matrix z;
+  Vector logdet, grad = Vector::Zero(flow.parameter_count());
+  flow.log_density(y, Matrix());
+  flow.inverse(y, Matrix(), z, logdet);
+  EXPECT_THROW(flow.log_density_backward(Vector::Ones(4), grad, nullptr, nullptr), InputError);
+}
+
 TEST(FlowParameters, BadShapesAreRejected) {
   Flow flow(small_spec(FlowCase{CouplingType::kAffine, 3, 2}));
   Matrix y;

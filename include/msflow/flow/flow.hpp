@@ -85,6 +85,7 @@ class Flow {
   std::vector<Index> offsets_;  // start of each layer's parameters in the flat vector
   Index parameter_count_ = 0;
   Direction direction_ = Direction::kForward;
+  bool log_density_cached_ = false;  // the last call was log_density() (base_ holds its z)
   // Workspaces: outputs of each layer in the direction run, gradient ping-pong buffers.
   std::vector<Matrix> states_;
   Vector layer_logdet_;

@@ -44,6 +44,7 @@ class SplineCoupling : public CouplingLayer {
   // derivatives and their sigmoids, dy/dx, the x side (z_B) and each element's bin (-1: outside
   // [-B, B]).
   Matrix probabilities_, derivatives_, sigmoids_, slopes_, x_;
+  Matrix shifted_logits_;  // workspace: derivative logits + offset
   Eigen::Matrix<int, Eigen::Dynamic, Eigen::Dynamic> bins_;
 };
 
