@@ -87,6 +87,10 @@ class FitProblem {
     schedule_.warmup_steps = config_.get_int("fit.warmup");
     schedule_.total_steps = iterations_;
     schedule_.final_fraction = config_.get_double("fit.lr_final");
+    require(schedule_.warmup_steps < iterations_,
+            "options --fit.warmup (" + std::to_string(schedule_.warmup_steps) +
+                ") and --fit.iterations (" + std::to_string(iterations_) +
+                "): the warm-up must be shorter than the run");
     schedule_.validate();
     retries_ = static_cast<int>(config_.get_int("fit.retries"));
     require(retries_ >= 0, "option --fit.retries: must be >= 0");
