@@ -13,6 +13,7 @@
 #include "msflow/core/error.hpp"
 #include "msflow/core/grid.hpp"
 #include "msflow/core/log.hpp"
+#include "msflow/core/memory.hpp"
 #include "msflow/core/timer.hpp"
 #include "msflow/fit/estimator.hpp"
 #include "msflow/fit/fit_objective.hpp"
@@ -221,6 +222,16 @@ class FitProblem {
     }
     estimator_->set_parameters(s.parameters);
     const double seconds = MPI_Wtime() - start;
+    const double evaluations = static_cast<double>(s.iteration - first_iteration_);
+    const double pairs = static_cast<double>(window_.total) *
+                         static_cast<double>(config_.get_int("fit.L")) * evaluations;
+    if (estimator_->kind() == "flow" && evaluations > 0)
+      log_.print("objective + gradient: ", format_number(seconds / evaluations), " s per ",
+                 "evaluation, ", format_number(pairs / seconds),
+                 " (transition, sample) pairs/s "
+                 "on ",
+                 size_, " rank", size_ > 1 ? "s" : "", "; peak memory ",
+                 format_number(max_peak_resident_bytes(comm_) / 1048576.0), " MiB per rank");
     log_.print("optimized: J = ", format_number(s.history.objective.back()), " after ", s.iteration,
                " iterations, ",
                format_number(seconds / std::max<double>(1, s.iteration - first_iteration_)),

@@ -172,10 +172,13 @@ Config Config::parse(const OptionCatalog& catalog, const std::vector<std::string
     if (name == "config") continue;
     config.values_[name] = {value.as<std::string>(), Origin::kCommandLine};
   }
+  config.sections_ = allowed_sections;
   if (!allowed_sections.empty()) {
     for (const auto& [name, entry] : config.values_) {
       const std::string section = section_of(name);
-      if (entry.origin != Origin::kDefault &&
+      // A shared INI file may describe a whole workflow (simulate, then fit): sections another
+      // command reads are fine there, but not on this command's own command line.
+      if (entry.origin == Origin::kCommandLine &&
           std::find(allowed_sections.begin(), allowed_sections.end(), section) ==
               allowed_sections.end())
         throw InputError("option --" + name + " does not apply to this command (sections: " + [&] {
@@ -266,6 +269,11 @@ std::vector<double> Config::get_vector(const std::string& name, std::size_t size
   return values;
 }
 
+bool Config::in_scope(const std::string& name) const {
+  return sections_.empty() ||
+         std::find(sections_.begin(), sections_.end(), section_of(name)) != sections_.end();
+}
+
 void Config::resolve(const std::string& name, const std::string& value) {
   if (std::find(order_.begin(), order_.end(), name) == order_.end())
     throw std::logic_error("Config::resolve of undeclared option " + name);
@@ -278,7 +286,7 @@ std::string Config::to_ini(bool results_only) const {
   for (const auto& name : order_) {
     const auto it = values_.find(name);
     if (it == values_.end()) continue;
-    if (results_only && kinds_.at(name) == OptionKind::kOperational) continue;
+    if (!in_scope(name) || (results_only && kinds_.at(name) == OptionKind::kOperational)) continue;
     const std::string section = section_of(name);
     if (section != current) {
       out << "\n[" << section << "]\n";
@@ -296,7 +304,7 @@ std::uint64_t Config::hash() const {
   std::string text;  // values only: setting an option to its default does not change the hash
   for (const auto& name : order_) {
     const auto it = values_.find(name);
-    if (it != values_.end() && kinds_.at(name) == OptionKind::kResult)
+    if (it != values_.end() && in_scope(name) && kinds_.at(name) == OptionKind::kResult)
       text += name + "=" + it->second.value + "\n";
   }
   std::uint64_t h = 14695981039346656037ull;

@@ -1,13 +1,13 @@
 #include "msflow/flow/flow.hpp"
 
 #include <cmath>
-#include <random>
 
 #include "msflow/core/error.hpp"
 #include "msflow/flow/affine_coupling.hpp"
 #include "msflow/flow/elementwise_affine.hpp"
 #include "msflow/flow/permutation.hpp"
 #include "msflow/flow/spline_coupling.hpp"
+#include "msflow/rng/counter_rng.hpp"
 
 namespace msflow::flow {
 
@@ -17,22 +17,6 @@ namespace {
 constexpr std::uint64_t kPermutationSeed = 0x6d73666c6f77ULL;  // "msflow"
 constexpr double kLogTwoPi = 1.8378770664093454835606594728112;
 
-// Standard normals of stream (seed, layer): std::mt19937_64 (its output is fixed by the C++
-// standard) and Box–Muller, rather than std::normal_distribution, whose algorithm differs
-// between standard libraries.
-void fill_standard_normals(std::uint64_t seed, std::uint64_t layer, std::vector<double>& out) {
-  std::mt19937_64 engine(seed * 0x9E3779B97F4A7C15ULL + layer + 1);
-  const auto uniform = [&engine] {  // in (0, 1)
-    return (static_cast<double>(engine() >> 11) + 0.5) * 0x1.0p-53;
-  };
-  constexpr double kTwoPi = 6.283185307179586476925286766559;
-  for (std::size_t i = 0; i < out.size(); i += 2) {
-    const double radius = std::sqrt(-2.0 * std::log(uniform()));
-    const double angle = kTwoPi * uniform();
-    out[i] = radius * std::cos(angle);
-    if (i + 1 < out.size()) out[i + 1] = radius * std::sin(angle);
-  }
-}
 }  // namespace
 
 Flow::Flow(const FlowSpec& spec) : spec_(spec) {
@@ -107,7 +91,7 @@ void Flow::initialize(std::uint64_t seed, double last_layer_scale) {
     auto* coupling = dynamic_cast<CouplingLayer*>(layers_[i].get());
     if (coupling) {
       normals.resize(static_cast<std::size_t>(coupling->parameter_count()));
-      fill_standard_normals(seed, i, normals);
+      fill_normals({seed, Purpose::kFlowInit}, i, 0, normals.data(), normals.size());
       coupling->initialize(normals.data(), last_layer_scale);
     } else {
       const Vector zero = Vector::Zero(layers_[i]->parameter_count());

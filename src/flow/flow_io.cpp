@@ -15,27 +15,8 @@ int read_int(hid_t group, const std::string& name) {
   return static_cast<int>(h5::read_int64_attribute(group, name));
 }
 
-// A string attribute, fixed- or variable-length, in whatever character set it was written.
-// (h5::read_string_attribute reads variable-length strings with an ASCII memory type, which
-// HDF5 1.10 refuses to convert from the UTF-8 that h5::write_attribute now writes.)
 std::string read_text(hid_t object, const std::string& name) {
-  const h5::Handle attribute(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose,
-                             "attribute " + name);
-  const h5::Handle type(H5Aget_type(attribute), H5Tclose, "attribute type");
-  require(H5Tget_class(type) == H5T_STRING, "attribute '" + name + "' is not a string");
-  const h5::Handle memory_type(H5Tcopy(type), H5Tclose, "string type");
-  if (H5Tis_variable_str(type) > 0) {
-    char* text = nullptr;
-    if (H5Aread(attribute, memory_type, &text) < 0)
-      throw InputError("cannot read attribute '" + name + "'");
-    std::string value = text ? text : "";
-    H5free_memory(text);
-    return value;
-  }
-  std::string value(H5Tget_size(type), '\0');
-  if (H5Aread(attribute, memory_type, value.data()) < 0)
-    throw InputError("cannot read attribute '" + name + "'");
-  return value.substr(0, value.find('\0'));
+  return h5::read_string_attribute(object, name);
 }
 }  // namespace
 

@@ -62,9 +62,14 @@ TEST(Options, BadValuesAreReportedWithTheOptionName) {
   EXPECT_THROW(config.get_string("out"), InputError);  // no default, not given
 }
 
-TEST(Options, SectionsNotUsedByTheCommandAreRejected) {
+TEST(Options, SectionsNotUsedByTheCommandAreRejectedOnTheCommandLineOnly) {
   EXPECT_THROW(Config::parse(catalog(), {"--simulate.seed", "3"}, {"model"}), InputError);
   EXPECT_NO_THROW(Config::parse(catalog(), {"--model.N", "3"}, {"model"}));
+  // One INI file may serve several commands (simulate, then fit).
+  const std::string path = "test_options_workflow.ini";
+  std::ofstream(path) << "[model]\nN = 3\n[simulate]\nseed = 4\n";
+  EXPECT_NO_THROW(Config::parse(catalog(), {"--config", path}, {"model"}));
+  std::remove(path.c_str());
 }
 
 TEST(Options, HashDependsOnValuesOnly) {

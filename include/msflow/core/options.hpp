@@ -77,8 +77,12 @@ class Config {
     Origin origin = Origin::kDefault;
   };
   const Entry& entry(const std::string& name) const;
+  /// Whether `name` belongs to the sections of the command being run (all if none given).
+  bool in_scope(const std::string& name) const;
+
   std::vector<std::string> order_;
   std::map<std::string, OptionKind> kinds_;
+  std::vector<std::string> sections_;  ///< the command's sections; to_ini() and hash() show them
   std::map<std::string, Entry> values_;
   std::string config_file_;
 };

@@ -50,8 +50,8 @@ class Flow {
   Vector parameters() const;
   void set_parameters(const Vector& parameters);
 
-  /// Deterministic random initialization from `seed` (std::mt19937_64 + Box–Muller, one
-  /// stream per layer): LeCun-normal conditioner weights, zero biases; the last map of each
+  /// Deterministic random initialization from `seed` (counter-based stream
+  /// (seed, kFlowInit, layer)): LeCun-normal conditioner weights, zero biases; the last map of each
   /// conditioner is scaled by `last_layer_scale` (0, the default, starts the flow as the
   /// identity). The elementwise affine layer starts at the identity.
   void initialize(std::uint64_t seed, double last_layer_scale = 0.0);

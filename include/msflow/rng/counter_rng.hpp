@@ -26,7 +26,7 @@ enum class Purpose : std::uint64_t {
   kSimulateStep = 1,      ///< noise of the fine steps of the multiscale simulator
   kSimulateInitial = 2,   ///< initial fast state drawn from the invariant law
   kSimulateAveraged = 3,  ///< noise of the averaged-model simulator
-  kFlowInit = 4,          ///< random initialization of flow parameters
+  kFlowInit = 4,          ///< initial flow parameters (a = layer)
   kFitBaseSamples = 5,    ///< base samples z of fit iterations (a = draw, b = sample)
   kFitEvaluation = 6,     ///< base samples of the final estimate and the law samples
   kFitInit = 7,           ///< initialization of the unstructured model
