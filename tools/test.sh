@@ -2,7 +2,7 @@
 # Sets up, builds (warnings are errors) and runs the whole test suite; prints ctest's summary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tools/setup-debian.sh
+tools/setup-debian.sh --slurm  # SLURM: the jobs/ requeue-and-resume test
 tools/build.sh -DMSFLOW_WERROR=ON
 source tools/mpi-env.sh
 cd build

@@ -14,7 +14,7 @@ Handler g_previous_term = SIG_DFL, g_previous_usr1 = SIG_DFL;
 }  // namespace
 
 StopRequest::StopRequest() {
-  g_signal = 0;
+  // The flag is not cleared: a signal that arrived earlier (during start-up) still counts.
   g_previous_term = std::signal(SIGTERM, record_signal);
   g_previous_usr1 = std::signal(SIGUSR1, record_signal);
 }

@@ -48,7 +48,7 @@ echo "ok: SIGUSR1 stop and resume gives the identical file"
     [[ $(compgen -G "checkpoints/fit.ckpt.*.h5" | wc -l) -ge 2 ]] && break
     sleep 0.1
   done
-  pkill -KILL -f "msflow fit" || true
+  pkill -KILL -P "$launcher" || true  # the ranks are the launcher's children
   kill -KILL "$launcher" 2> /dev/null || true
   wait "$launcher" 2> /dev/null || true
   [[ ! -e fit.h5 ]] || fail "SIGKILL came too late: the run had finished"
