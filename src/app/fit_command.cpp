@@ -81,6 +81,7 @@ class FitProblem {
     optimizer_ = config_.get_string("fit.optimizer");
     require(optimizer_ == "adam" || optimizer_ == "tao",
             "option --fit.optimizer: '" + optimizer_ + "' is not adam or tao");
+    if (optimizer_ == "tao") optim::TaoMinimizer::validate_type(config_.get_string("fit.tao_type"));
     iterations_ = config_.get_int("fit.iterations");
     require(iterations_ >= 1, "option --fit.iterations: must be >= 1");
     schedule_.base = config_.get_double("fit.lr");

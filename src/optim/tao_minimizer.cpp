@@ -79,7 +79,22 @@ PetscErrorCode monitor(Tao tao, void* raw) {
   PetscFunctionReturn(0);
 }
 
+// An unknown type is the user's mistake: report it ourselves, without PETSc's traceback.
+void set_type(Tao tao, const std::string& type) {
+  PetscPushErrorHandler(PetscIgnoreErrorHandler, nullptr);
+  const PetscErrorCode status = TaoSetType(tao, type.c_str());
+  PetscPopErrorHandler();
+  if (status != 0)
+    throw InputError("option --fit.tao_type: '" + type + "' is not a PETSc TAO type");
+}
+
 }  // namespace
+
+void TaoMinimizer::validate_type(const std::string& type) {
+  TaoOwner tao;
+  check(TaoCreate(PETSC_COMM_SELF, &tao.tao), "TaoCreate");
+  set_type(tao.tao, type);
+}
 
 TaoMinimizer::TaoMinimizer(std::string type, int max_iterations, double gradient_tolerance)
     : type_(std::move(type)),
@@ -99,12 +114,7 @@ TaoResult TaoMinimizer::minimize(Eigen::VectorXd& parameters, const Objective& o
 
   TaoOwner tao;
   check(TaoCreate(PETSC_COMM_SELF, &tao.tao), "TaoCreate");
-  // An unknown type is the user's mistake: report it ourselves, without PETSc's traceback.
-  PetscPushErrorHandler(PetscIgnoreErrorHandler, nullptr);
-  const PetscErrorCode type_status = TaoSetType(tao.tao, type_.c_str());
-  PetscPopErrorHandler();
-  if (type_status != 0)
-    throw InputError("option --fit.tao_type: '" + type_ + "' is not a PETSc TAO type");
+  set_type(tao.tao, type_);
   check(TaoSetSolution(tao.tao, x.vec), "TaoSetSolution");
   check(TaoSetObjectiveAndGradient(tao.tao, nullptr, evaluate, &context),
         "TaoSetObjectiveAndGradient");

@@ -28,6 +28,9 @@ class TaoMinimizer {
   /// type: a TAO type name ("lmvm", "bqnls", "cg", …); unknown names are InputErrors.
   TaoMinimizer(std::string type, int max_iterations, double gradient_tolerance);
 
+  /// InputError unless `type` names a PETSc TAO type (check before any work starts).
+  static void validate_type(const std::string& type);
+
   /// Minimizes from `parameters` (updated in place).
   TaoResult minimize(Eigen::VectorXd& parameters, const Objective& objective,
                      const Monitor& monitor = {}) const;
