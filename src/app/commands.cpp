@@ -1,6 +1,7 @@
 #include "commands.hpp"
 
 #include <iostream>
+#include <optional>
 
 #include "msflow/core/error.hpp"
 #include "msflow/core/log.hpp"
@@ -8,6 +9,7 @@
 #include "msflow/fit/fit_options.hpp"
 #include "msflow/model/registry.hpp"
 #include "msflow/parallel/collective.hpp"
+#include "msflow/run/stop_request.hpp"
 #include "msflow/sde/simulate_options.hpp"
 
 namespace msflow::app {
@@ -21,7 +23,8 @@ const std::vector<Command>& commands() {
       {"fit",
        "learn the averaged drift and diffusion from a slow trajectory (flow or unstructured)",
        {"", "model", "fit", "flow", "run"},
-       run_fit},
+       run_fit,
+       /*checkpoints=*/true},
   };
   return list;
 }
@@ -106,7 +109,14 @@ int run_command(MPI_Comm comm, const std::vector<std::string>& arguments) {
     const std::vector<std::string> rest(arguments.begin() + 1, arguments.end());
     return Config::parse(option_catalog(), rest, command->sections);
   });
-  if (command) return command->run(comm, config);  // errors on some ranks only abort (main)
+  if (command) {
+    // For checkpointing commands SIGTERM/SIGUSR1 only set a flag, for the whole run: a signal
+    // during start-up is honoured at the first iteration boundary, and one during the final
+    // write does not cut the output short.
+    std::optional<StopRequest> stop_request;
+    if (command->checkpoints) stop_request.emplace();
+    return command->run(comm, config);  // errors on some ranks only abort (main)
+  }
   return collectively(comm, [&]() -> int {
     if (!arguments.empty() && arguments.front() == "--version") {
       RootLog(comm).line(std::string("msflow ") + version());

@@ -14,6 +14,8 @@ struct Command {
   std::string summary;
   std::vector<std::string> sections;  ///< INI sections it reads
   int (*run)(MPI_Comm comm, Config& config);
+  /// Whether SIGTERM/SIGUSR1 mean "checkpoint and stop" (else they terminate as usual).
+  bool checkpoints = false;
 };
 
 const std::vector<Command>& commands();

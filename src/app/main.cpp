@@ -8,15 +8,10 @@
 #include "commands.hpp"
 #include "msflow/core/error.hpp"
 #include "msflow/parallel/environment.hpp"
-#include "msflow/run/stop_request.hpp"
 
 int main(int argc, char** argv) {
   const msflow::SplitArguments arguments = msflow::split_arguments(argc, argv);
   msflow::Environment environment(&argc, &argv, arguments.petsc);
-  // SIGTERM/SIGUSR1 only set a flag for the whole run: long commands checkpoint and stop at
-  // their next iteration boundary; a signal during start-up is honoured there too, and one
-  // during the final write does not cut the output short.
-  const msflow::StopRequest stop_request;
   try {
     return msflow::app::run_command(MPI_COMM_WORLD, arguments.msflow);
   } catch (const msflow::CollectiveError& error) {
