@@ -34,7 +34,8 @@ std::unique_ptr<Model> create_model(const Config& config) {
   for (const auto& entry : model_registry())
     if (entry.name == name) return entry.create(config);
   std::string known;
-  for (const auto& entry : model_registry()) known += (known.empty() ? "" : ", ") + entry.name;
+  for (const auto& entry : model_registry())
+    known += (known.empty() ? "" : ", ") + entry.name;
   throw InputError("option --model.name: unknown model '" + name + "' (known: " + known + ")");
 }
 

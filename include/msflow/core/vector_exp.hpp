@@ -11,32 +11,16 @@
 // [−708, 709]); the argument is clamped to [−746, 710], so exp(x) = 0 for x <= −746
 // (exp(−745.14) is the smallest subnormal) and +inf above 710. NaN is not propagated.
 #include <cstdint>
-#include <cstring>
+
+#include "msflow/core/float_bits.hpp"
 
 namespace msflow {
 
 namespace vector_exp_detail {
 
-inline double double_from_bits(std::uint64_t bits) {
-  double value;
-  std::memcpy(&value, &bits, sizeof value);
-  return value;
-}
-
-inline std::uint64_t bits_of(double value) {
-  std::uint64_t bits;
-  std::memcpy(&bits, &value, sizeof bits);
-  return bits;
-}
-
-/// a * b + c, fused when the target has FMA (std::fma would be a library call otherwise).
-inline double mul_add(double a, double b, double c) {
-#ifdef __FMA__
-  return __builtin_fma(a, b, c);
-#else
-  return a * b + c;
-#endif
-}
+using float_bits::bits_of;
+using float_bits::double_from_bits;
+using float_bits::mul_add;
 
 /// 2^k for an integer k in [−1022, 1023], by writing the biased exponent.
 inline double power_of_two(std::int64_t k) {

@@ -4,32 +4,15 @@
 // keep the loop scalar. Bit casts go through std::memcpy, which vectorizes to nothing.
 // Internal to the RNG; public only so the unit tests can check the accuracy.
 #include <cstdint>
-#include <cstring>
 
+#include "msflow/core/float_bits.hpp"
 #include "msflow/rng/counter_rng.hpp"
 
 namespace msflow::rng_detail {
 
-inline std::uint64_t bits_of(double value) {
-  std::uint64_t bits;
-  std::memcpy(&bits, &value, sizeof bits);
-  return bits;
-}
-
-inline double double_from_bits(std::uint64_t bits) {
-  double value;
-  std::memcpy(&value, &bits, sizeof value);
-  return value;
-}
-
-/// a * b + c, fused when the target has FMA (std::fma would be a slow library call otherwise).
-inline double mul_add(double a, double b, double c) {
-#ifdef __FMA__
-  return __builtin_fma(a, b, c);
-#else
-  return a * b + c;
-#endif
-}
+using float_bits::bits_of;
+using float_bits::double_from_bits;
+using float_bits::mul_add;
 
 /// Natural log of a positive normal finite x (no checks), within ~1 ulp. fdlibm's e_log.c
 /// algorithm without its branches: x = 2^k z with z in [sqrt(1/2), sqrt(2)), f = z - 1 exact,
