@@ -4,8 +4,6 @@
 // input has it.
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <limits>
 #include <memory>
 #include <optional>
 
@@ -35,12 +33,6 @@ namespace msflow::app {
 namespace {
 
 using fit::TrainingState;
-
-std::string format_number(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.6g", value);
-  return buffer;
-}
 
 std::string stem_of(const std::string& path) {
   const auto slash = path.find_last_of('/');
@@ -112,12 +104,7 @@ class FitProblem {
     window_ = fit::make_transition_window(data, rank_, size_);
     trajectories_ = data.trajectories();
     truth_ = read_truth(comm_, data_path_, d);
-    lo_.assign(d, std::numeric_limits<double>::infinity());
-    hi_.assign(d, -std::numeric_limits<double>::infinity());
-    for (std::size_t i = 0; i < data.x.size(); ++i) {
-      lo_[i % d] = std::min(lo_[i % d], data.x[i]);
-      hi_[i % d] = std::max(hi_[i % d], data.x[i]);
-    }
+    visited_ = bounding_box(data.x, d);
     log_.print("data ", data_path_, ": ", window_.total, " transitions in ", trajectories_,
                " trajector", trajectories_ == 1 ? "y" : "ies", ", d = ", d,
                truth_ ? ", with /truth" : ", no /truth");
@@ -301,7 +288,7 @@ class FitProblem {
                                                   : d == 2 ? 41
                                                            : 17)
                                                : static_cast<int>(config_.get_int("fit.grid"));
-      grid_ = make_box_grid(lo_, hi_, points);
+      grid_ = make_box_grid(visited_.lo, visited_.hi, points);
     }
     estimator_->evaluate(grid_.points, drift_, diffusion_);
     if (!truth_ || grid_.points != truth_->grid) return;
@@ -378,7 +365,7 @@ class FitProblem {
   fit::TransitionWindow window_;
   std::size_t trajectories_ = 0;
   std::optional<TruthOnGrid> truth_;
-  std::vector<double> lo_, hi_;
+  Box visited_;  ///< bounding box of the observed path
 
   std::unique_ptr<fit::AveragedEstimator> estimator_;
   std::unique_ptr<fit::FitObjective> objective_;

@@ -3,7 +3,6 @@
 // averaged drift on a grid over the visited region.
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <memory>
 
 #include "commands.hpp"
@@ -22,6 +21,10 @@
 namespace msflow::app {
 
 namespace {
+
+std::string format_number4(double value) {
+  return format_number(value, 4);
+}
 
 class SimulateProblem {
  public:
@@ -57,7 +60,7 @@ class SimulateProblem {
       dt_ = averaged_                       ? dt_obs / 20
             : scheme_ == FastScheme::kExact ? 0.1 / n
                                             : 0.02 / (n * model_->fast_stiffness());
-      config_.resolve("simulate.dt", format_number(dt_));
+      config_.resolve("simulate.dt", format_number4(dt_));
     } else {
       dt_ = config_.get_double("simulate.dt");
       require(dt_ > 0, "option --simulate.dt: must be > 0");
@@ -122,7 +125,7 @@ class SimulateProblem {
     std::uint64_t total_steps = local_steps;
     MPI_Allreduce(MPI_IN_PLACE, &total_steps, 1, MPI_UINT64_T, MPI_SUM, comm_);
     log_.print("simulating ", plans_.size(), " trajectories, ", total_steps, " fine steps of ",
-               format_number(dt_), " in all");
+               format_number4(dt_), " in all");
 
     // Rank 0 reports from its own share (all ranks have nearly equal shares).
     const double start = MPI_Wtime();
@@ -135,8 +138,8 @@ class SimulateProblem {
         return;
       last_report = now;
       const double fraction = static_cast<double>(done) / static_cast<double>(local_steps);
-      log_.print("  simulate: ", format_number(100 * fraction), "% of rank 0's steps, ",
-                 format_number(static_cast<double>(done) / (now - start)), " steps/s, ETA ",
+      log_.print("  simulate: ", format_number4(100 * fraction), "% of rank 0's steps, ",
+                 format_number4(static_cast<double>(done) / (now - start)), " steps/s, ETA ",
                  format_duration((now - start) * (1 - fraction) / fraction));
     };
 
@@ -157,7 +160,7 @@ class SimulateProblem {
     const double variables = averaged_ ? model_->slow_dim() : model_->fast_dim();
     const double updates = static_cast<double>(total_steps) * variables;
     log_.print(
-        "simulated in ", format_duration(slowest), ": ", format_number(updates / slowest / size_),
+        "simulated in ", format_duration(slowest), ": ", format_number4(updates / slowest / size_),
         averaged_ ? " slow-variable updates" : " fast-variable updates", " per second per rank");
   }
 
@@ -169,15 +172,10 @@ class SimulateProblem {
     }
     const auto scope = timer_.scope("4. truth on grid");
     const int d = model_->slow_dim();
-    std::vector<double> lo(d, std::numeric_limits<double>::infinity()),
-        hi(d, -std::numeric_limits<double>::infinity());
-    for (std::size_t i = 0; i < local_x_.size(); ++i) {
-      lo[i % d] = std::min(lo[i % d], local_x_[i]);
-      hi[i % d] = std::max(hi[i % d], local_x_[i]);
-    }
-    MPI_Allreduce(MPI_IN_PLACE, lo.data(), d, MPI_DOUBLE, MPI_MIN, comm_);
-    MPI_Allreduce(MPI_IN_PLACE, hi.data(), d, MPI_DOUBLE, MPI_MAX, comm_);
-    grid_ = make_box_grid(lo, hi, grid_points_);
+    Box box = bounding_box(local_x_, d);  // of this rank's paths, then of all
+    MPI_Allreduce(MPI_IN_PLACE, box.lo.data(), d, MPI_DOUBLE, MPI_MIN, comm_);
+    MPI_Allreduce(MPI_IN_PLACE, box.hi.data(), d, MPI_DOUBLE, MPI_MAX, comm_);
+    grid_ = make_box_grid(box.lo, box.hi, grid_points_);
     grid_rows_ = block_partition(grid_.size(), rank_, size_);
     for (std::size_t g = grid_rows_.begin; g < grid_rows_.end; ++g) {
       std::vector<double> drift(d), diffusion(d * d);
@@ -226,12 +224,6 @@ class SimulateProblem {
     output.commit();
     log_.print("wrote ", out_path_, " (", rows, " observations of ", plans_.size(),
                " trajectories)");
-  }
-
-  static std::string format_number(double value) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.4g", value);
-    return buffer;
   }
 
   MPI_Comm comm_;

@@ -1,5 +1,8 @@
 #include "msflow/core/grid.hpp"
 
+#include <algorithm>
+#include <limits>
+
 namespace msflow {
 
 BoxGrid make_box_grid(const std::vector<double>& lo, const std::vector<double>& hi, int points) {
@@ -18,6 +21,17 @@ BoxGrid make_box_grid(const std::vector<double>& lo, const std::vector<double>& 
     }
   }
   return grid;
+}
+
+Box bounding_box(const std::vector<double>& points, int d) {
+  Box box{std::vector<double>(d, std::numeric_limits<double>::infinity()),
+          std::vector<double>(d, -std::numeric_limits<double>::infinity())};
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const auto axis = static_cast<int>(i % static_cast<std::size_t>(d));
+    box.lo[axis] = std::min(box.lo[axis], points[i]);
+    box.hi[axis] = std::max(box.hi[axis], points[i]);
+  }
+  return box;
 }
 
 }  // namespace msflow

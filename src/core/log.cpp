@@ -15,6 +15,12 @@ void RootLog::line(const std::string& text) const {
   if (root_) std::cout << text << std::endl;
 }
 
+std::string format_number(double value, int significant_digits) {
+  char buffer[40];
+  std::snprintf(buffer, sizeof buffer, "%.*g", significant_digits, value);
+  return buffer;
+}
+
 std::string format_duration(double seconds) {
   char buffer[64];
   if (!std::isfinite(seconds) || seconds < 0) return "?";

@@ -12,4 +12,11 @@ struct BoxGrid {
 };
 BoxGrid make_box_grid(const std::vector<double>& lo, const std::vector<double>& hi, int points);
 
+/// The smallest box [lo, hi] containing the rows of `points` (row-major, d columns); lo = +inf,
+/// hi = −inf on every axis if there are none (so a min/max reduction over ranks is correct).
+struct Box {
+  std::vector<double> lo, hi;
+};
+Box bounding_box(const std::vector<double>& points, int d);
+
 }  // namespace msflow

@@ -26,6 +26,9 @@ class RootLog {
   bool root_ = false;
 };
 
+/// A number in %g style with the given significant digits ("0.001", "6.3e+07").
+std::string format_number(double value, int significant_digits = 6);
+
 /// Seconds as a short human string ("3.2 s", "4 min 10 s", "2 h 5 min").
 std::string format_duration(double seconds);
 
