@@ -229,7 +229,10 @@ void FlowEstimator::write(MPI_Comm comm, hid_t file) {
                        y.data());  // column-major m × S is row-major S × m
   h5::write_attribute(law, "description",
                       std::string("samples y = T(z) of the learned fast invariant law") +
-                          (conditional_ ? " at x = 0" : ""));
+                          (conditional_ ? " at x = 0" : "") +
+                          "; particle_*: the pooled one-particle marginal (iqr_variance = "
+                          "(interquartile range / 1.349)^2, the variance of a normal with the "
+                          "same quartiles)");
   if (m % d == 0) {
     const Index particles = m / d;
     const Eigen::Map<const MatrixXd> pooled(y.data(), d, y.cols() * particles);
@@ -242,6 +245,23 @@ void FlowEstimator::write(MPI_Comm comm, hid_t file) {
     h5::write_attribute(law, "particle_mean", std::vector<double>(mean.data(), mean.data() + d));
     h5::write_attribute(law, "particle_variance",
                         std::vector<double>(variance.data(), variance.data() + d));
+    // b̄ sees the law only through a kernel of range ℓ, so samples far from every x are not
+    // constrained by the data (only by the moment penalty) and can inflate the moments; the
+    // median and the interquartile spread describe the bulk that b̄ does see.
+    std::vector<double> median(d), robust_variance(d);
+    for (int a = 0; a < d; ++a) {
+      std::vector<double> axis(pooled.cols());
+      for (Index j = 0; j < pooled.cols(); ++j)
+        axis[j] = pooled(a, j);
+      std::sort(axis.begin(), axis.end());
+      const auto quantile = [&axis](double q) {
+        return axis[static_cast<std::size_t>(q * static_cast<double>(axis.size() - 1))];
+      };
+      median[a] = quantile(0.5);
+      robust_variance[a] = std::pow((quantile(0.75) - quantile(0.25)) / 1.3489795003921634, 2);
+    }
+    h5::write_attribute(law, "particle_median", median);
+    h5::write_attribute(law, "particle_iqr_variance", robust_variance);
   }
   if (!learned_.empty()) {
     const h5::Handle group = h5::create_group(file, "parameters");

@@ -12,12 +12,20 @@ for estimator in flow unstructured; do
 done
 "$PYTHON" - <<'PY'
 import h5py
+import numpy as np
 flow = h5py.File("flow.h5", "r")["estimate"].attrs["drift_mse"]
 unstructured = h5py.File("unstructured.h5", "r")["estimate"].attrs["drift_mse"]
 print(f"drift MSE: flow {flow:.3g}, unstructured {unstructured:.3g}")
 assert flow < 0.02, f"flow drift MSE {flow} above the bound 0.02"
 assert flow < unstructured, "the flow estimator should beat the unstructured baseline"
+# The bulk of the learned one-particle law (what b̄ sees through the kernel of range ℓ = 0.5)
+# against π0: every particle N(c = 0.5, s² = 0.25).
 law = h5py.File("flow.h5", "r")["law"].attrs
-print(f"learned one-particle law: mean {law['particle_mean']}, variance {law['particle_variance']}"
-      " (exact: 0.5, 0.25)")
+median, spread = (float(np.atleast_1d(law[k])[0]) for k in ("particle_median",
+                                                             "particle_iqr_variance"))
+print(f"learned one-particle law: median {median:.3f} (exact 0.5), iqr variance {spread:.3f} "
+      f"(exact 0.25); mean {float(law['particle_mean']):.3g}, variance "
+      f"{float(law['particle_variance']):.3g}")
+assert abs(median - 0.5) < 0.2, median
+assert 0.1 < spread < 0.5, spread
 PY
