@@ -12,7 +12,7 @@ source "$(dirname "$0")/common.bash"
 # Sized so that a run takes a few seconds: signals arrive mid-run.
 run_np 1 simulate --model.n 200 --simulate.T 200 --simulate.dt_obs 0.02 --simulate.seed 5 \
   --simulate.progress 0 --out data.h5 > /dev/null
-common=(fit --data "$WORK/data.h5" --model.n 200 --fit.L 32 --flow.layers 2 --flow.width 16
+common=(fit --data "$WORK/data.h5" --model.n 200 --fit.L 64 --flow.layers 2 --flow.width 16
         --run.checkpoint_every 20 --fit.progress 0 --out fit.h5)
 fit=("${common[@]}" --fit.iterations 300)
 
