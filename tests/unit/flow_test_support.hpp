@@ -141,4 +141,27 @@ inline double check_logdet(const Differentiable& f, const Vector& params, const 
   return worst;
 }
 
+/// Errors of z → y → z and y0 → z → y0 and of logdet + logdet⁻¹ for a layer or a whole flow
+/// (anything with forward/inverse(input, context, output, logdet)); y, logdet of the first pass.
+struct RoundTrip {
+  double forward_trip = 0, inverse_trip = 0, logdet_sum = 0;
+  Matrix y;
+  Vector logdet;
+};
+
+template <class Map>
+RoundTrip round_trip(Map& map, const Matrix& z, const Matrix& context, const Matrix& y0) {
+  RoundTrip trip;
+  Matrix z_back, y_back;
+  Vector logdet_inverse, logdet_forward;
+  map.forward(z, context, trip.y, trip.logdet);
+  map.inverse(trip.y, context, z_back, logdet_inverse);
+  trip.forward_trip = (z_back - z).cwiseAbs().maxCoeff();
+  trip.logdet_sum = (trip.logdet + logdet_inverse).cwiseAbs().maxCoeff();
+  map.inverse(y0, context, z_back, logdet_inverse);
+  map.forward(z_back, context, y_back, logdet_forward);
+  trip.inverse_trip = (y_back - y0).cwiseAbs().maxCoeff();
+  return trip;
+}
+
 }  // namespace msflow::testing

@@ -75,23 +75,15 @@ class FlowLayerCheck : public ::testing::TestWithParam<LayerCase> {
 };
 
 TEST_P(FlowLayerCheck, RoundTripsBothWays) {
-  Matrix y, z_back, y_back;
-  Vector logdet_forward, logdet_inverse;
-  layer_->forward(z_, context_, y, logdet_forward);
-  layer_->inverse(y, context_, z_back, logdet_inverse);
-  const double forward_trip = (z_back - z_).cwiseAbs().maxCoeff();
-  const double logdet_sum = (logdet_forward + logdet_inverse).cwiseAbs().maxCoeff();
-  const Matrix y0 = testing::random_matrix(kDim, kBatch, 20, 1.5);
-  layer_->inverse(y0, context_, z_back, logdet_inverse);
-  layer_->forward(z_back, context_, y_back, logdet_forward);
-  const double inverse_trip = (y_back - y0).cwiseAbs().maxCoeff();
+  const auto trip =
+      testing::round_trip(*layer_, z_, context_, testing::random_matrix(kDim, kBatch, 20, 1.5));
   std::printf("[ measured ] %s: |z->y->z| %.1e, |y->z->y| %.1e, |ld+ld_inv| %.1e\n",
-              case_name(GetParam()).c_str(), forward_trip, inverse_trip, logdet_sum);
-  EXPECT_LT(forward_trip, 1e-10);
-  EXPECT_LT(inverse_trip, 1e-10);
-  EXPECT_LT(logdet_sum, 1e-10);
+              case_name(GetParam()).c_str(), trip.forward_trip, trip.inverse_trip, trip.logdet_sum);
+  EXPECT_LT(trip.forward_trip, 1e-10);
+  EXPECT_LT(trip.inverse_trip, 1e-10);
+  EXPECT_LT(trip.logdet_sum, 1e-10);
   if (layer_->parameter_count() > 0) {
-    EXPECT_GT((y - z_).norm(), 0.1) << "identity by accident";
+    EXPECT_GT((trip.y - z_).norm(), 0.1) << "identity by accident";
   }
 }
 
