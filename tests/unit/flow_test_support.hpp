@@ -1,11 +1,14 @@
 #pragma once
 // Finite-difference checks shared by the Nn*/Flow* unit tests.
+#include <gtest/gtest.h>
+
 #include <Eigen/Core>
 #include <Eigen/LU>
 #include <cmath>
 #include <cstdio>
 #include <functional>
 #include <random>
+#include <string>
 
 namespace msflow::testing {
 
@@ -162,6 +165,15 @@ RoundTrip round_trip(Map& map, const Matrix& z, const Matrix& context, const Mat
   map.forward(z_back, context, y_back, logdet_forward);
   trip.inverse_trip = (y_back - y0).cwiseAbs().maxCoeff();
   return trip;
+}
+
+/// Prints the measured gradient errors of `label` and expects each below 1e-6.
+inline void expect_gradients_match(const GradientErrors& e, const std::string& label) {
+  std::printf("[ measured ] %s: d/dθ %.1e, d/din %.1e, d/dctx %.1e\n", label.c_str(), e.params,
+              e.input, e.context);
+  EXPECT_LT(e.params, 1e-6) << label;
+  EXPECT_LT(e.input, 1e-6) << label;
+  EXPECT_LT(e.context, 1e-6) << label;
 }
 
 }  // namespace msflow::testing

@@ -15,27 +15,13 @@
 namespace msflow {
 namespace {
 
-using Args = std::vector<std::string>;
+using test::Args;
+using test::with;
+using KernelCase = test::ModelCase;
 
-struct KernelCase {
-  std::string label;
-  Args args;
-};
-
-std::ostream& operator<<(std::ostream& out, const KernelCase& c) {
-  return out << c.label;
-}
-
-// Non-default parameters, and ranges comparable to the spread of the particles so that every
-// pair contributes. N = 3 with a batch of 37: 111 pairs, not a multiple of any vector width.
-const Args kCommon = {"--model.a",      "1.3", "--model.A",         "0.8", "--model.ell", "0.7",
-                      "--model.sigma0", "0.6", "--model.ell_sigma", "0.9"};
+// N = 3 with a batch of 37: 111 pairs, not a multiple of any vector width.
+const Args& kCommon = test::kNonDefaultSlowParameters;
 constexpr int kCount = 37;
-
-Args with(Args args, const Args& more) {
-  args.insert(args.end(), more.begin(), more.end());
-  return args;
-}
 
 std::vector<KernelCase> all_cases() {
   std::vector<KernelCase> cases;

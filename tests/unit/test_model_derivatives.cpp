@@ -13,25 +13,13 @@
 namespace msflow {
 namespace {
 
-using Args = std::vector<std::string>;
+using test::Args;
+using test::ModelCase;
 
-struct ModelCase {
-  std::string label;
-  Args args;
-};
+const Args kCommon = test::with(test::kNonDefaultSlowParameters, {"--model.N", "4"});
 
-std::ostream& operator<<(std::ostream& out, const ModelCase& c) {
-  return out << c.label;
-}
-
-// Non-default parameters everywhere, so that no derivative vanishes by accident; ell and
-// ell_sigma comparable to the spread of the particles so that every particle contributes.
-const Args kCommon = {"--model.a",      "1.3", "--model.A",         "0.8", "--model.ell", "0.7",
-                      "--model.sigma0", "0.6", "--model.ell_sigma", "0.9", "--model.N",   "4"};
-
-Args with_common(Args args) {
-  args.insert(args.end(), kCommon.begin(), kCommon.end());
-  return args;
+Args with_common(const Args& args) {
+  return test::with(args, kCommon);
 }
 
 std::vector<ModelCase> all_cases() {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <memory>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,29 @@
 #include "msflow/rng/counter_rng.hpp"
 
 namespace msflow::test {
+
+using Args = std::vector<std::string>;
+
+/// A named set of model options: the parameter of the parameterized model tests.
+struct ModelCase {
+  std::string label;
+  Args args;
+};
+inline std::ostream& operator<<(std::ostream& out, const ModelCase& c) {
+  return out << c.label;
+}
+
+/// Non-default slow parameters, so that no derivative vanishes by accident, with ell and
+/// ell_sigma comparable to the spread of the particles so that every particle contributes.
+inline const Args kNonDefaultSlowParameters = {"--model.a",         "1.3", "--model.A",      "0.8",
+                                               "--model.ell",       "0.7", "--model.sigma0", "0.6",
+                                               "--model.ell_sigma", "0.9"};
+
+/// args followed by more.
+inline Args with(Args args, const Args& more) {
+  args.insert(args.end(), more.begin(), more.end());
+  return args;
+}
 
 inline Config model_config(const std::vector<std::string>& args) {
   OptionCatalog catalog;
