@@ -114,10 +114,22 @@ class FitProblem {
   void build_estimator() {
     const auto scope = timer_.scope("3. build estimator");
     estimator_ = fit::make_estimator(config_, *model_, window_.total);
-    objective_ = std::make_unique<fit::FitObjective>(comm_, *estimator_, window_);
+    objective_ = fit::make_objective(config_, comm_, *estimator_, window_, visited_);
     state_ = std::make_unique<TrainingState>(estimator_->parameters());
     log_.print("estimator ", estimator_->kind(), " with ", estimator_->parameter_count(),
                " parameters; model ", model_->name(), " (m = ", model_->fast_dim(), ")");
+    log_.print(objective_->describe());
+    if (const auto* interpolated = interpolated_objective()) {
+      config_.resolve("fit.nodes", std::to_string(interpolated->grid().intervals()));
+      const fit::InterpolationError error = interpolated->interpolation_error(0);
+      log_.print("interpolation error at the start: ", format_number(error.drift), " (b̄), ",
+                 format_number(error.diffusion), " (Σ̄); tolerance ",
+                 format_number(config_.get_double("fit.tolerance")));
+    }
+  }
+
+  const fit::InterpolatedAveragingObjective* interpolated_objective() const {
+    return dynamic_cast<const fit::InterpolatedAveragingObjective*>(objective_.get());
   }
 
   // ---- 4. resume
@@ -213,7 +225,7 @@ class FitProblem {
     const double evaluations = static_cast<double>(s.iteration - first_iteration_);
     const double pairs = static_cast<double>(window_.total) *
                          static_cast<double>(config_.get_int("fit.L")) * evaluations;
-    if (estimator_->kind() == "flow" && evaluations > 0)
+    if (estimator_->kind() == "flow" && evaluations > 0 && !interpolated_objective())
       log_.print("objective + gradient: ", format_number(seconds / evaluations), " s per ",
                  "evaluation, ", format_number(pairs / seconds),
                  " (transition, sample) pairs/s "
@@ -291,6 +303,17 @@ class FitProblem {
       grid_ = make_box_grid(visited_.lo, visited_.hi, points);
     }
     estimator_->evaluate(grid_.points, drift_, diffusion_);
+    if (const auto* interpolated = interpolated_objective()) {
+      // The learned law may give b̄ sharper features than the starting one did.
+      interpolation_error_ = interpolated->interpolation_error(0);
+      const double tolerance = config_.get_double("fit.tolerance");
+      log_.print("interpolation error at the end: ", format_number(interpolation_error_->drift),
+                 " (b̄), ", format_number(interpolation_error_->diffusion), " (Σ̄)",
+                 std::max(interpolation_error_->drift, interpolation_error_->diffusion) > tolerance
+                     ? "; WARNING: above --fit.tolerance " + format_number(tolerance) +
+                           ", rerun with a larger --fit.nodes"
+                     : "");
+    }
     if (!truth_ || grid_.points != truth_->grid) return;
     // Mean over the grid of |b̂ − b̄|² (and of the squared Frobenius norm for Σ̄).
     const std::size_t g = grid_.size();
@@ -331,6 +354,15 @@ class FitProblem {
       h5::write_attribute(estimate, "L", static_cast<std::int64_t>(config_.get_int("fit.L")));
       h5::write_attribute(estimate, "eval_samples",
                           static_cast<std::int64_t>(config_.get_int("fit.eval_samples")));
+      h5::write_attribute(estimate, "averaging", config_.get_string("fit.averaging"));
+      if (interpolation_error_) {
+        h5::write_attribute(
+            estimate, "interpolation_intervals",
+            static_cast<std::int64_t>(interpolated_objective()->grid().intervals()));
+        h5::write_attribute(estimate, "interpolation_error_drift", interpolation_error_->drift);
+        h5::write_attribute(estimate, "interpolation_error_diffusion",
+                            interpolation_error_->diffusion);
+      }
       if (drift_mse_) h5::write_attribute(estimate, "drift_mse", *drift_mse_);
       if (diffusion_mse_) h5::write_attribute(estimate, "diffusion_mse", *diffusion_mse_);
       h5::write_attribute(estimate, "description",
@@ -374,6 +406,7 @@ class FitProblem {
   BoxGrid grid_;
   std::vector<double> drift_, diffusion_;
   std::optional<double> drift_mse_, diffusion_mse_;
+  std::optional<fit::InterpolationError> interpolation_error_;
 };
 
 }  // namespace

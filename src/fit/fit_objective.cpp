@@ -1,17 +1,26 @@
 #include "msflow/fit/fit_objective.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "msflow/core/error.hpp"
+#include "msflow/fit/gaussian_transition.hpp"
+
 namespace msflow::fit {
 
-FitObjective::FitObjective(MPI_Comm comm, AveragedEstimator& estimator,
-                           const TransitionWindow& window)
+// ---- exact averaging ----------------------------------------------------------------------------
+
+ExactAveragingObjective::ExactAveragingObjective(MPI_Comm comm, AveragedEstimator& estimator,
+                                                 const TransitionWindow& window)
     : comm_(comm), estimator_(estimator), window_(window) {
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
   first_rank_ = rank == 0;
 }
 
-double FitObjective::evaluate(const Eigen::VectorXd& parameters, std::uint64_t draw,
-                              Eigen::VectorXd& gradient) {
+double ExactAveragingObjective::evaluate(const Eigen::VectorXd& parameters, std::uint64_t draw,
+                                         Eigen::VectorXd& gradient) {
   estimator_.set_parameters(parameters);
   const Eigen::Index size = estimator_.parameter_count();
   buffer_.setZero(size + 1);
@@ -22,6 +31,155 @@ double FitObjective::evaluate(const Eigen::VectorXd& parameters, std::uint64_t d
                 comm_);
   gradient = buffer_.tail(size);
   return buffer_[0];
+}
+
+std::string ExactAveragingObjective::describe() const {
+  return "averaging exact: b̄, Σ̄ by Monte Carlo at every observation";
+}
+
+// ---- interpolated averaging ---------------------------------------------------------------------
+
+InterpolatedAveragingObjective::InterpolatedAveragingObjective(MPI_Comm comm,
+                                                               AveragedEstimator& estimator,
+                                                               const TransitionWindow& window,
+                                                               InterpolationGrid grid)
+    : comm_(comm), estimator_(estimator), window_(window), grid_(std::move(grid)) {
+  // Each node's share of the observations, for the conditional flow's moment penalty (the
+  // exact objective averages it over the observations).
+  const int d = window_.dim;
+  node_weights_.assign(grid_.node_count(), 0.0);
+  Stencil stencil;
+  for (std::size_t k = 0; k < window_.size(); ++k) {
+    grid_.linear(&window_.start[k * d], stencil);
+    for (int i = 0; i < stencil.count; ++i)
+      node_weights_[stencil.node[i]] += stencil.weight[i];
+  }
+  MPI_Allreduce(MPI_IN_PLACE, node_weights_.data(), static_cast<int>(node_weights_.size()),
+                MPI_DOUBLE, MPI_SUM, comm_);
+  for (double& weight : node_weights_)
+    weight /= static_cast<double>(window_.total);
+}
+
+double InterpolatedAveragingObjective::evaluate(const Eigen::VectorXd& parameters,
+                                                std::uint64_t draw, Eigen::VectorXd& gradient) {
+  estimator_.set_parameters(parameters);
+  const int d = window_.dim;
+  const std::size_t nodes = grid_.node_count();
+  estimator_.averages_at(grid_.nodes(), draw, node_drift_, node_diffusion_);
+
+  // buffer = [value, ∂J/∂b̄ at the nodes (nodes × d), ∂J/∂Σ̄ at the nodes (nodes × d × d)]
+  buffer_.assign(1 + nodes * d * (1 + d), 0.0);
+  double* const drift_adjoint = buffer_.data() + 1;
+  double* const diffusion_adjoint = drift_adjoint + nodes * d;
+  Stencil cubic, linear;
+  for (std::size_t k = 0; k < window_.size(); ++k) {
+    const double* x = &window_.start[k * d];
+    grid_.cubic(x, cubic);
+    grid_.linear(x, linear);
+    double drift[3] = {0, 0, 0}, diffusion[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
+    for (int i = 0; i < cubic.count; ++i)
+      for (int a = 0; a < d; ++a)
+        drift[a] += cubic.weight[i] * node_drift_[cubic.node[i] * d + a];
+    for (int i = 0; i < linear.count; ++i)
+      for (int e = 0; e < d * d; ++e)
+        diffusion[e] += linear.weight[i] * node_diffusion_[linear.node[i] * d * d + e];
+    const TransitionTerm term =
+        gaussian_transition(d, &window_.increment[k * d], window_.dt[k], drift, diffusion);
+    buffer_[0] += term.value;
+    for (int i = 0; i < cubic.count; ++i)
+      for (int a = 0; a < d; ++a)
+        drift_adjoint[cubic.node[i] * d + a] += cubic.weight[i] * term.drift_adjoint[a];
+    for (int i = 0; i < linear.count; ++i)
+      for (int e = 0; e < d * d; ++e)
+        diffusion_adjoint[linear.node[i] * d * d + e] +=
+            linear.weight[i] * term.diffusion_adjoint[e];
+  }
+  MPI_Allreduce(MPI_IN_PLACE, buffer_.data(), static_cast<int>(buffer_.size()), MPI_DOUBLE, MPI_SUM,
+                comm_);
+  // Every rank now holds the same node adjoints and pulls them back identically.
+  const std::vector<double> drift_nodes(drift_adjoint, drift_adjoint + nodes * d);
+  const std::vector<double> diffusion_nodes(diffusion_adjoint, diffusion_adjoint + nodes * d * d);
+  gradient = Eigen::VectorXd::Zero(estimator_.parameter_count());
+  const double penalty = estimator_.pull_back_averages(grid_.nodes(), draw, drift_nodes,
+                                                       diffusion_nodes, node_weights_, gradient);
+  return buffer_[0] + penalty;
+}
+
+InterpolationError InterpolatedAveragingObjective::interpolation_error(std::uint64_t draw) const {
+  const int d = window_.dim;
+  std::vector<double> node_drift, node_diffusion, drift, diffusion;
+  estimator_.averages_at(grid_.nodes(), draw, node_drift, node_diffusion);
+  const std::vector<double> centres = grid_.cell_centres();
+  estimator_.averages_at(centres, draw, drift, diffusion);
+  InterpolationError error;
+  Stencil cubic, linear;
+  for (std::size_t j = 0; j < centres.size() / d; ++j) {
+    grid_.cubic(&centres[j * d], cubic);
+    grid_.linear(&centres[j * d], linear);
+    for (int a = 0; a < d; ++a) {
+      double value = 0;
+      for (int i = 0; i < cubic.count; ++i)
+        value += cubic.weight[i] * node_drift[cubic.node[i] * d + a];
+      error.drift = std::max(error.drift, std::abs(value - drift[j * d + a]));
+    }
+    for (int e = 0; e < d * d; ++e) {
+      double value = 0;
+      for (int i = 0; i < linear.count; ++i)
+        value += linear.weight[i] * node_diffusion[linear.node[i] * d * d + e];
+      error.diffusion = std::max(error.diffusion, std::abs(value - diffusion[j * d * d + e]));
+    }
+  }
+  return error;
+}
+
+std::string InterpolatedAveragingObjective::describe() const {
+  std::ostringstream out;
+  out << "averaging interpolated: b̄, Σ̄ by Monte Carlo at " << grid_.node_count() << " nodes ("
+      << grid_.intervals() << " intervals per axis over the visited box), cubic (b̄) and linear "
+      << "(Σ̄) interpolation to the " << window_.total << " observations";
+  return out.str();
+}
+
+// ---- choice ------------------------------------------------------------------------------------
+
+std::unique_ptr<FitObjective> make_objective(const Config& config, MPI_Comm comm,
+                                             AveragedEstimator& estimator,
+                                             const TransitionWindow& window, const Box& visited) {
+  const std::string averaging = config.get_string("fit.averaging");
+  if (averaging == "exact")
+    return std::make_unique<ExactAveragingObjective>(comm, estimator, window);
+  require(averaging == "interpolated",
+          "option --fit.averaging: '" + averaging + "' is not exact or interpolated");
+  require(window.dim <= 3, "option --fit.averaging interpolated: needs d <= 3 (d = " +
+                               std::to_string(window.dim) + ")");
+  const double tolerance = config.get_double("fit.tolerance");
+  require(tolerance > 0, "option --fit.tolerance: must be > 0");
+  if (config.get_string("fit.nodes") != "auto") {
+    const auto intervals = config.get_int("fit.nodes");
+    require(intervals >= 1 && intervals <= 100000, "option --fit.nodes: must be auto or >= 1");
+    return std::make_unique<InterpolatedAveragingObjective>(comm, estimator, window,
+                                                            InterpolationGrid(visited, intervals));
+  }
+  // Coarse to fine; the caps keep the node count (intervals + 3)^d near 4e3–3e4. The start
+  // is checked against a tenth of the tolerance: the starting law N(0, I) is broad, and the
+  // learned one usually gives b̄ sharper features (the error is checked again after the fit).
+  const int cap = window.dim == 1 ? 4096 : window.dim == 2 ? 128 : 32;
+  // Fewer than 32 (16 for d = 3) is never worth the risk: nodes are cheap next to transitions.
+  for (int intervals = window.dim == 3 ? 16 : 32;; intervals *= 2) {
+    auto objective = std::make_unique<InterpolatedAveragingObjective>(
+        comm, estimator, window, InterpolationGrid(visited, intervals));
+    const InterpolationError error = objective->interpolation_error(0);
+    if (std::max(error.drift, error.diffusion) <= tolerance / 10) return objective;
+    if (intervals * 2 > cap) {
+      std::ostringstream message;
+      message << "option --fit.tolerance " << tolerance << ": interpolation error "
+              << std::max(error.drift, error.diffusion) << " with " << intervals
+              << " intervals per axis, the most that --fit.nodes auto tries for d = " << window.dim
+              << "; set --fit.nodes, a larger --fit.tolerance, or --fit.averaging "
+              << "exact";
+      throw InputError(message.str());
+    }
+  }
 }
 
 }  // namespace msflow::fit

@@ -32,6 +32,17 @@ void declare_fit_options(OptionCatalog& catalog) {
   fit("learn", "",
       "comma list of physical parameters fitted jointly (e.g. A,ell); starting values from "
       "[model]");
+  fit("averaging", "exact",
+      "exact: b̄, Σ̄ by Monte Carlo at every observation (cost transitions × L per evaluation); "
+      "interpolated: at the nodes of a grid over the visited box only, interpolated to the "
+      "observations (cost nodes × L; d <= 3)");
+  fit("tolerance", "1e-4",
+      "interpolated: largest allowed |interpolated - Monte Carlo| of b̄ components and Σ̄ "
+      "entries at the cell centres (checked before and after the fit)");
+  fit("nodes", "auto",
+      "interpolated: intervals per axis (auto: the coarsest of 32, 64, 128, ... (d = 3: 16, 32) "
+      "within a tenth "
+      "of --fit.tolerance at the starting parameters)");
   fit("eval_samples", "4096", "base samples for the final b̄, Σ̄ on the grid and the law samples");
   fit("grid", "auto",
       "points per axis of /estimate/grid (auto: the input's /truth/grid if present, else 101, "

@@ -112,8 +112,9 @@ MatrixXd FlowEstimator::base_samples(Purpose purpose, std::uint64_t draw, int co
   return z;
 }
 
-double FlowEstimator::add_penalty(const MatrixXd& y, double weight, MatrixXd& y_adjoint) const {
-  if (lambda_ == 0) return 0;
+double FlowEstimator::add_penalty(const Eigen::Ref<const MatrixXd>& y, double weight,
+                                  Eigen::Ref<MatrixXd> y_adjoint) const {
+  if (lambda_ == 0 || weight == 0) return 0;
   double penalty = 0;
   for (Index l = 0; l < y.cols(); ++l) {
     const double norm = y.col(l).norm();
@@ -122,6 +123,24 @@ double FlowEstimator::add_penalty(const MatrixXd& y, double weight, MatrixXd& y_
     if (norm > 0) y_adjoint.col(l) += weight * power_ * std::pow(norm, power_ - 2) * y.col(l);
   }
   return weight * penalty;
+}
+
+std::size_t FlowEstimator::conditional_chunk() const {
+  return std::max<std::size_t>(1, 8192 / static_cast<std::size_t>(samples_));
+}
+
+void FlowEstimator::push_conditional(const MatrixXd& z, const double* points, std::size_t count,
+                                     MatrixXd& y) {
+  const int d = model_.slow_dim();
+  const Index L = z.cols();
+  MatrixXd tiled(z.rows(), static_cast<Index>(count) * L), context(d, tiled.cols());
+  for (std::size_t j = 0; j < count; ++j) {
+    tiled.middleCols(static_cast<Index>(j) * L, L) = z;
+    for (int a = 0; a < d; ++a)
+      context.row(a).segment(static_cast<Index>(j) * L, L).setConstant(points[j * d + a]);
+  }
+  VectorXd logdet;
+  flow_.forward(tiled, context, y, logdet);
 }
 
 double FlowEstimator::local_objective(const TransitionWindow& window, std::uint64_t draw,
@@ -159,19 +178,11 @@ double FlowEstimator::local_objective(const TransitionWindow& window, std::uint6
     flow_.backward(y_adjoint, VectorXd::Zero(L), flow_gradient, nullptr, nullptr);
   } else {
     // y = T(z; x_k) differs per transition: chunks of transitions share one batched pass.
-    const std::size_t chunk = std::max<std::size_t>(1, 8192 / static_cast<std::size_t>(L));
+    const std::size_t chunk = conditional_chunk();
     const double penalty_weight = lambda_ / (static_cast<double>(L) * total_transitions_);
     for (std::size_t first = 0; first < window.size(); first += chunk) {
       const std::size_t count = std::min(chunk, window.size() - first);
-      MatrixXd tiled(z.rows(), static_cast<Index>(count) * L), context(d, tiled.cols());
-      for (std::size_t j = 0; j < count; ++j) {
-        tiled.middleCols(static_cast<Index>(j) * L, L) = z;
-        for (int a = 0; a < d; ++a)
-          context.row(a)
-              .segment(static_cast<Index>(j) * L, L)
-              .setConstant(window.start[(first + j) * d + a]);
-      }
-      flow_.forward(tiled, context, y, logdet);
+      push_conditional(z, &window.start[first * d], count, y);
       y_adjoint.setZero(y.rows(), y.cols());
       for (std::size_t j = 0; j < count; ++j) {
         const Index column = static_cast<Index>(j) * L;
@@ -187,6 +198,84 @@ double FlowEstimator::local_objective(const TransitionWindow& window, std::uint6
   for (std::size_t i = 0; i < learned_.size(); ++i)
     gradient[flow_.parameter_count() + static_cast<Index>(i)] += eta_adjoint[learned_[i]];
   return value;
+}
+
+void FlowEstimator::averages_at(const std::vector<double>& points, std::uint64_t draw,
+                                std::vector<double>& drift, std::vector<double>& diffusion) {
+  const int d = model_.slow_dim(), L = samples_;
+  const std::size_t count = points.size() / d;
+  const MatrixXd z = base_samples(Purpose::kFitBaseSamples, draw, L);
+  drift.assign(count * d, 0.0);
+  diffusion.assign(count * d * d, 0.0);
+  auto store = [&](std::size_t j, const double* fast) {
+    const auto averages = model_.average_slow_terms(&points[j * d], fast, L, {}, nullptr, nullptr);
+    std::copy(averages.drift, averages.drift + d, &drift[j * d]);
+    std::copy(averages.diffusion, averages.diffusion + d * d, &diffusion[j * d * d]);
+  };
+  MatrixXd y;
+  if (!conditional_) {
+    VectorXd logdet;
+    flow_.forward(z, MatrixXd(), y, logdet);
+    for (std::size_t j = 0; j < count; ++j)
+      store(j, y.data());
+    return;
+  }
+  for (std::size_t first = 0; first < count; first += conditional_chunk()) {
+    const std::size_t chunk = std::min(conditional_chunk(), count - first);
+    push_conditional(z, &points[first * d], chunk, y);
+    for (std::size_t j = 0; j < chunk; ++j)
+      store(first + j, y.col(static_cast<Index>(j) * L).data());
+  }
+}
+
+double FlowEstimator::pull_back_averages(const std::vector<double>& points, std::uint64_t draw,
+                                         const std::vector<double>& drift_adjoint,
+                                         const std::vector<double>& diffusion_adjoint,
+                                         const std::vector<double>& point_weights,
+                                         VectorXd& gradient) {
+  const int d = model_.slow_dim(), L = samples_;
+  const std::size_t count = points.size() / d;
+  const MatrixXd z = base_samples(Purpose::kFitBaseSamples, draw, L);
+  std::vector<double> eta_adjoint(model_.parameters().size(), 0.0);
+  VectorXd flow_gradient = VectorXd::Zero(flow_.parameter_count());
+  // The fused kernel recomputes the averages at point j and pulls back its given adjoint.
+  auto pull = [&](std::size_t j, const double* fast, double* fast_adjoint) {
+    Model::SlowAverages adjoint;
+    std::copy(&drift_adjoint[j * d], &drift_adjoint[j * d] + d, adjoint.drift);
+    std::copy(&diffusion_adjoint[j * d * d], &diffusion_adjoint[j * d * d] + d * d,
+              adjoint.diffusion);
+    model_.average_slow_terms(
+        &points[j * d], fast, L, [&adjoint](const Model::SlowAverages&) { return adjoint; },
+        fast_adjoint, eta_adjoint.data());
+  };
+  double penalty = 0;
+  MatrixXd y, y_adjoint;
+  if (!conditional_) {
+    VectorXd logdet;
+    flow_.forward(z, MatrixXd(), y, logdet);
+    y_adjoint.setZero(y.rows(), y.cols());
+    for (std::size_t j = 0; j < count; ++j)
+      pull(j, y.data(), y_adjoint.data());
+    penalty = add_penalty(y, lambda_ / L, y_adjoint);
+    flow_.backward(y_adjoint, VectorXd::Zero(L), flow_gradient, nullptr, nullptr);
+  } else {
+    for (std::size_t first = 0; first < count; first += conditional_chunk()) {
+      const std::size_t chunk = std::min(conditional_chunk(), count - first);
+      push_conditional(z, &points[first * d], chunk, y);
+      y_adjoint.setZero(y.rows(), y.cols());
+      for (std::size_t j = 0; j < chunk; ++j) {
+        const Index column = static_cast<Index>(j) * L;
+        pull(first + j, y.col(column).data(), y_adjoint.col(column).data());
+        penalty += add_penalty(y.middleCols(column, L), lambda_ * point_weights[first + j] / L,
+                               y_adjoint.middleCols(column, L));
+      }
+      flow_.backward(y_adjoint, VectorXd::Zero(y.cols()), flow_gradient, nullptr, nullptr);
+    }
+  }
+  gradient.head(flow_.parameter_count()) += flow_gradient;
+  for (std::size_t i = 0; i < learned_.size(); ++i)
+    gradient[flow_.parameter_count() + static_cast<Index>(i)] += eta_adjoint[learned_[i]];
+  return penalty;
 }
 
 void FlowEstimator::evaluate(const std::vector<double>& points, std::vector<double>& drift,

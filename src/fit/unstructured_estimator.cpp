@@ -135,6 +135,34 @@ double UnstructuredEstimator::local_objective(const TransitionWindow& window, st
   return value;
 }
 
+void UnstructuredEstimator::averages_at(const std::vector<double>& points, std::uint64_t,
+                                        std::vector<double>& drift,
+                                        std::vector<double>& diffusion) {
+  evaluate(points, drift, diffusion);  // no Monte Carlo: the same function at every draw
+}
+
+double UnstructuredEstimator::pull_back_averages(const std::vector<double>& points, std::uint64_t,
+                                                 const std::vector<double>& drift_adjoint,
+                                                 const std::vector<double>& diffusion_adjoint,
+                                                 const std::vector<double>&, VectorXd& gradient) {
+  const int d = dim_;
+  const Index outputs = mlp_.spec().outputs;
+  constexpr std::size_t kChunk = 8192;
+  const std::size_t count = points.size() / d;
+  for (std::size_t first = 0; first < count; first += kChunk) {
+    const std::size_t chunk = std::min(kChunk, count - first);
+    const Eigen::Map<const MatrixXd> x(&points[first * d], d, static_cast<Index>(chunk));
+    const MatrixXd& output = mlp_.forward(x);
+    MatrixXd adjoint(outputs, static_cast<Index>(chunk));
+    for (std::size_t j = 0; j < chunk; ++j)
+      output_adjoint(output.col(static_cast<Index>(j)).data(), &drift_adjoint[(first + j) * d],
+                     &diffusion_adjoint[(first + j) * d * d],
+                     adjoint.col(static_cast<Index>(j)).data());
+    mlp_.backward(adjoint, gradient.data(), nullptr);
+  }
+  return 0;  // no penalty
+}
+
 void UnstructuredEstimator::evaluate(const std::vector<double>& points, std::vector<double>& drift,
                                      std::vector<double>& diffusion) {
   const int d = dim_;

@@ -25,15 +25,16 @@ void expect_rank_independent(const std::vector<std::string>& arguments) {
   auto serial_estimator = make_estimator(config, *model, everything.total);
   auto model_copy = create_model(config);
   auto parallel_estimator = make_estimator(config, *model_copy, mine.total);
-  FitObjective serial(MPI_COMM_SELF, *serial_estimator, everything);
-  FitObjective parallel(MPI_COMM_WORLD, *parallel_estimator, mine);
+  const Box visited = bounding_box(data.x, data.dim);
+  const auto serial = make_objective(config, MPI_COMM_SELF, *serial_estimator, everything, visited);
+  const auto parallel = make_objective(config, MPI_COMM_WORLD, *parallel_estimator, mine, visited);
 
   Eigen::VectorXd theta = serial_estimator->parameters();
   for (Eigen::Index i = 0; i < theta.size(); ++i)
     theta[i] += 0.05 * std::sin(1.0 + i);
   Eigen::VectorXd g_serial, g_parallel;
-  const double j_serial = serial.evaluate(theta, 7, g_serial);
-  const double j_parallel = parallel.evaluate(theta, 7, g_parallel);
+  const double j_serial = serial->evaluate(theta, 7, g_serial);
+  const double j_parallel = parallel->evaluate(theta, 7, g_parallel);
   EXPECT_LT(std::abs(j_serial - j_parallel), 1e-10 * std::abs(j_serial)) << arguments[1];
   EXPECT_LT((g_serial - g_parallel).norm(), 1e-10 * g_serial.norm()) << arguments[1];
   EXPECT_EQ(mine.total, 60u);  // 61 transitions minus the one across the trajectory boundary
@@ -49,6 +50,23 @@ TEST(MpiFitObjective, ConditionalFlowIsRankIndependent) {
 
 TEST(MpiFitObjective, UnstructuredIsRankIndependent) {
   expect_rank_independent({"--model.name", "tagged-sigma", "--fit.model", "unstructured"});
+}
+
+// Interpolated averaging: one Allreduce of the node adjoints, then the same pull-back on
+// every rank.
+TEST(MpiFitObjective, InterpolatedDecoupledFlowIsRankIndependent) {
+  expect_rank_independent({"--model.name", "tagged", "--fit.lambda", "0.1", "--fit.averaging",
+                           "interpolated", "--fit.nodes", "16"});
+}
+
+TEST(MpiFitObjective, InterpolatedConditionalFlowIsRankIndependent) {
+  expect_rank_independent({"--model.name", "tagged-coupled", "--model.N", "3", "--fit.lambda",
+                           "0.1", "--fit.averaging", "interpolated", "--fit.nodes", "16"});
+}
+
+TEST(MpiFitObjective, InterpolatedUnstructuredIsRankIndependent) {
+  expect_rank_independent({"--model.name", "tagged-sigma", "--fit.model", "unstructured",
+                           "--fit.averaging", "interpolated", "--fit.nodes", "16"});
 }
 
 }  // namespace

@@ -26,7 +26,9 @@ void check_gradient(const Case& c) {
   const TrajectorySet data = testing::simulated_data(*model, 40);
   const TransitionWindow window = make_transition_window(data, 0, 1);
   auto estimator = make_estimator(config, *model, window.total);
-  FitObjective objective(MPI_COMM_SELF, *estimator, window);
+  const auto objective_pointer =
+      make_objective(config, MPI_COMM_SELF, *estimator, window, bounding_box(data.x, data.dim));
+  FitObjective& objective = *objective_pointer;
 
   std::mt19937_64 generator(17);
   std::normal_distribution<double> normal(0.0, 0.3);
@@ -89,6 +91,104 @@ TEST(FitObjectiveGradient, UnstructuredLearnedDiffusionTwoDimensions) {
   check_gradient({"unstructured learned Σ d=2",
                   {"--model.name", "tagged-sigma", "--model.d", "2", "--model.N", "3",
                    "--fit.model", "unstructured"}});
+}
+
+// The same checks with interpolated averaging (b̄, Σ̄ at grid nodes, interpolated): the
+// interpolation weights do not depend on ϑ, so the gradient must be exact for every option.
+const std::vector<std::string> kInterpolated = {"--fit.averaging", "interpolated", "--fit.nodes",
+                                                "5"};
+
+std::vector<std::string> interpolated(std::vector<std::string> arguments) {
+  arguments.insert(arguments.end(), kInterpolated.begin(), kInterpolated.end());
+  return arguments;
+}
+
+TEST(FitObjectiveGradient, InterpolatedDecoupledFlowTwoDimensions) {
+  check_gradient(
+      {"interpolated tagged d=2", interpolated({"--model.name", "tagged", "--model.d", "2",
+                                                "--model.N", "3", "--fit.lambda", "0.1"})});
+}
+
+TEST(FitObjectiveGradient, InterpolatedConditionalFlow) {
+  check_gradient(
+      {"interpolated tagged-coupled",
+       interpolated({"--model.name", "tagged-coupled", "--model.N", "4", "--fit.lambda", "0.1"})});
+}
+
+TEST(FitObjectiveGradient, InterpolatedLearnedDiffusionAndParameters) {
+  check_gradient({"interpolated tagged-sigma learn A,sigma0",
+                  interpolated({"--model.name", "tagged-sigma", "--model.N", "4", "--fit.learn",
+                                "A,sigma0"})});
+}
+
+TEST(FitObjectiveGradient, InterpolatedUnstructuredLearnedDiffusionTwoDimensions) {
+  check_gradient({"interpolated unstructured learned Σ d=2",
+                  interpolated({"--model.name", "tagged-sigma", "--model.d", "2", "--model.N", "3",
+                                "--fit.model", "unstructured"})});
+}
+
+// With fine nodes the interpolated objective approaches the exact one: value and gradient agree
+// to the interpolation error (and, for the conditional flow, the penalty averaged over nodes
+// weighted by their share of the observations approaches the penalty over the observations).
+void expect_interpolated_close_to_exact(const std::vector<std::string>& arguments,
+                                        double tolerance) {
+  auto with_averaging = [&](const std::vector<std::string>& more) {
+    std::vector<std::string> all = arguments;
+    all.insert(all.end(), more.begin(), more.end());
+    return testing::fit_config(all);
+  };
+  const Config exact_config = with_averaging({"--fit.averaging", "exact"});
+  const Config fine_config =
+      with_averaging({"--fit.averaging", "interpolated", "--fit.nodes", "256"});
+  auto model = create_model(exact_config);
+  const TrajectorySet data = testing::simulated_data(*model, 200);
+  const TransitionWindow window = make_transition_window(data, 0, 1);
+  const Box visited = bounding_box(data.x, data.dim);
+  auto estimator = make_estimator(exact_config, *model, window.total);
+  Eigen::VectorXd theta = estimator->parameters();
+  for (Eigen::Index i = 0; i < theta.size(); ++i)
+    theta[i] += 0.1 * std::sin(3.0 + i);
+  Eigen::VectorXd g_exact, g_fine;
+  const double j_exact = make_objective(exact_config, MPI_COMM_SELF, *estimator, window, visited)
+                             ->evaluate(theta, 5, g_exact);
+  const double j_fine = make_objective(fine_config, MPI_COMM_SELF, *estimator, window, visited)
+                            ->evaluate(theta, 5, g_fine);
+  EXPECT_LT(std::abs(j_fine - j_exact), tolerance * std::abs(j_exact)) << arguments[1];
+  EXPECT_LT((g_fine - g_exact).norm(), tolerance * g_exact.norm()) << arguments[1];
+}
+
+TEST(FitObjectiveInterpolated, ApproachesExactDecoupled) {
+  expect_interpolated_close_to_exact({"--model.name", "tagged", "--fit.lambda", "0.1"}, 1e-6);
+}
+
+TEST(FitObjectiveInterpolated, ApproachesExactConditional) {
+  // The penalty differs at O(h²) from the node-share weighting; λ keeps it visible.
+  expect_interpolated_close_to_exact(
+      {"--model.name", "tagged-coupled", "--model.N", "3", "--fit.lambda", "0.1"}, 1e-4);
+}
+
+TEST(FitObjectiveInterpolated, ApproachesExactLearnedDiffusion) {
+  expect_interpolated_close_to_exact({"--model.name", "tagged-sigma", "--model.N", "3"}, 1e-4);
+}
+
+// nodes = auto picks a grid within a tenth of the tolerance, and a tighter tolerance a finer grid.
+TEST(FitObjectiveInterpolated, AutomaticNodesMeetTheTolerance) {
+  int previous = 0;
+  for (const std::string tolerance : {"1e-3", "1e-7"}) {
+    const Config config = testing::fit_config({"--model.name", "tagged", "--fit.averaging",
+                                               "interpolated", "--fit.tolerance", tolerance});
+    auto model = create_model(config);
+    const TrajectorySet data = testing::simulated_data(*model, 100);
+    const TransitionWindow window = make_transition_window(data, 0, 1);
+    auto estimator = make_estimator(config, *model, window.total);
+    const auto objective =
+        make_objective(config, MPI_COMM_SELF, *estimator, window, bounding_box(data.x, data.dim));
+    const auto& interpolated = dynamic_cast<const InterpolatedAveragingObjective&>(*objective);
+    const InterpolationError error = interpolated.interpolation_error(0);
+    EXPECT_LE(std::max(error.drift, error.diffusion), std::stod(tolerance) / 10);
+    EXPECT_GT(interpolated.grid().intervals(), previous);
+    previous = interpolated.grid().intervals();
+  }
 }
 
 // The Gaussian transition term against its closed form and its derivatives against central

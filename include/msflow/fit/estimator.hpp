@@ -30,6 +30,20 @@ class AveragedEstimator {
   virtual double local_objective(const TransitionWindow& window, std::uint64_t draw,
                                  bool count_shared_terms, Eigen::VectorXd& gradient) = 0;
 
+  /// b̄ (K×d) and Σ̄ (K×d×d) at `points` (K×d) with the training base samples of `draw`: the
+  /// averages that local_objective uses, for interpolated averaging (fit/fit_objective.hpp).
+  virtual void averages_at(const std::vector<double>& points, std::uint64_t draw,
+                           std::vector<double>& drift, std::vector<double>& diffusion) = 0;
+
+  /// Reverse mode of averages_at: ADDS Σ_j ⟨adjoint_j, ∂(b̄_j, Σ̄_j)/∂ϑ⟩ to `gradient`, plus the
+  /// moment penalty and its gradient (a conditional flow's penalty is the mean over the points
+  /// weighted by `point_weights`, which sum to 1); returns the penalty.
+  virtual double pull_back_averages(const std::vector<double>& points, std::uint64_t draw,
+                                    const std::vector<double>& drift_adjoint,
+                                    const std::vector<double>& diffusion_adjoint,
+                                    const std::vector<double>& point_weights,
+                                    Eigen::VectorXd& gradient) = 0;
+
   /// b̄ (G×d) and Σ̄ (G×d×d) at `points` (G×d), with the evaluation samples.
   virtual void evaluate(const std::vector<double>& points, std::vector<double>& drift,
                         std::vector<double>& diffusion) = 0;

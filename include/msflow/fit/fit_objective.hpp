@@ -1,23 +1,47 @@
 #pragma once
-// J(ϑ) and ∇J over all ranks' transitions: each rank adds its window's part, then one
-// MPI_Allreduce of [value, gradient] (DESIGN.md §3.3). Parameters are replicated.
+// J(ϑ) and ∇J over all ranks' transitions, the same on every rank, with one MPI_Allreduce per
+// evaluation (DESIGN.md §3.3). Parameters are replicated. Two ways to average (`[fit]
+// averaging`, DESIGN.md §4):
+//   exact         b̄, Σ̄ by Monte Carlo at every observation: each rank adds its window's part
+//                 of [value, gradient], then one Allreduce of [value, gradient].
+//   interpolated  b̄, Σ̄ by Monte Carlo at the nodes of a grid over the visited box (replicated),
+//                 interpolated to the observations; one Allreduce of [value, ∂J/∂(node b̄, Σ̄)],
+//                 then every rank pulls the node adjoints back through the estimator.
 #include <mpi.h>
 
 #include <Eigen/Core>
 #include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 
+#include "msflow/core/grid.hpp"
+#include "msflow/core/options.hpp"
 #include "msflow/fit/estimator.hpp"
+#include "msflow/fit/interpolation_grid.hpp"
 #include "msflow/fit/transition_window.hpp"
 
 namespace msflow::fit {
 
 class FitObjective {
  public:
-  FitObjective(MPI_Comm comm, AveragedEstimator& estimator, const TransitionWindow& window);
-
+  virtual ~FitObjective() = default;
   /// Sets the estimator's parameters and returns J with ∇J in `gradient`, the same on every
   /// rank; `draw` selects the base samples (fresh per Adam iteration, fixed for TAO).
-  double evaluate(const Eigen::VectorXd& parameters, std::uint64_t draw, Eigen::VectorXd& gradient);
+  virtual double evaluate(const Eigen::VectorXd& parameters, std::uint64_t draw,
+                          Eigen::VectorXd& gradient) = 0;
+  /// One line for the log: how b̄, Σ̄ are averaged.
+  virtual std::string describe() const = 0;
+};
+
+class ExactAveragingObjective : public FitObjective {
+ public:
+  ExactAveragingObjective(MPI_Comm comm, AveragedEstimator& estimator,
+                          const TransitionWindow& window);
+  double evaluate(const Eigen::VectorXd& parameters, std::uint64_t draw,
+                  Eigen::VectorXd& gradient) override;
+  std::string describe() const override;
 
  private:
   MPI_Comm comm_;
@@ -26,5 +50,39 @@ class FitObjective {
   bool first_rank_;
   Eigen::VectorXd buffer_;  ///< [value, gradient] for the reduction
 };
+
+/// Largest |interpolated − Monte Carlo| over the cell centres, of b̄ components and Σ̄ entries.
+struct InterpolationError {
+  double drift = 0, diffusion = 0;
+};
+
+class InterpolatedAveragingObjective : public FitObjective {
+ public:
+  InterpolatedAveragingObjective(MPI_Comm comm, AveragedEstimator& estimator,
+                                 const TransitionWindow& window, InterpolationGrid grid);
+  double evaluate(const Eigen::VectorXd& parameters, std::uint64_t draw,
+                  Eigen::VectorXd& gradient) override;
+  std::string describe() const override;
+
+  const InterpolationGrid& grid() const { return grid_; }
+  /// The interpolation error at the estimator's current parameters with base samples `draw`.
+  InterpolationError interpolation_error(std::uint64_t draw) const;
+
+ private:
+  MPI_Comm comm_;
+  AveragedEstimator& estimator_;
+  const TransitionWindow& window_;
+  InterpolationGrid grid_;
+  std::vector<double> node_weights_;  ///< share of the transitions per node (linear weights)
+  std::vector<double> node_drift_, node_diffusion_, buffer_;
+};
+
+/// The objective chosen by `[fit] averaging`. Interpolated with `[fit] nodes = auto`: the
+/// coarsest grid (32, 64, … intervals per axis; d = 3: 16, 32) whose interpolation error at the
+/// current parameters is within a tenth of `[fit] tolerance`. `visited`: the observations' bounding
+/// box.
+std::unique_ptr<FitObjective> make_objective(const Config& config, MPI_Comm comm,
+                                             AveragedEstimator& estimator,
+                                             const TransitionWindow& window, const Box& visited);
 
 }  // namespace msflow::fit

@@ -21,6 +21,13 @@ class FlowEstimator : public AveragedEstimator {
   void set_parameters(const Eigen::VectorXd& parameters) override;
   double local_objective(const TransitionWindow& window, std::uint64_t draw,
                          bool count_shared_terms, Eigen::VectorXd& gradient) override;
+  void averages_at(const std::vector<double>& points, std::uint64_t draw,
+                   std::vector<double>& drift, std::vector<double>& diffusion) override;
+  double pull_back_averages(const std::vector<double>& points, std::uint64_t draw,
+                            const std::vector<double>& drift_adjoint,
+                            const std::vector<double>& diffusion_adjoint,
+                            const std::vector<double>& point_weights,
+                            Eigen::VectorXd& gradient) override;
   void evaluate(const std::vector<double>& points, std::vector<double>& drift,
                 std::vector<double>& diffusion) override;
   void write(MPI_Comm comm, hid_t file) override;
@@ -31,8 +38,15 @@ class FlowEstimator : public AveragedEstimator {
  private:
   /// m × count base samples of stream (purpose, draw).
   Eigen::MatrixXd base_samples(Purpose purpose, std::uint64_t draw, int count) const;
-  /// λ·(1/count)·Σ|y_l|^p over the columns of y, its gradient added to y_adjoint (scaled).
-  double add_penalty(const Eigen::MatrixXd& y, double weight, Eigen::MatrixXd& y_adjoint) const;
+  /// weight·Σ_l |y_l|^p over the columns of y; its gradient is added to y_adjoint.
+  double add_penalty(const Eigen::Ref<const Eigen::MatrixXd>& y, double weight,
+                     Eigen::Ref<Eigen::MatrixXd> y_adjoint) const;
+  /// Conditional flow: y = T(z; x_j) for the `count` points x_j at `points` (count × d), the
+  /// L = z.cols() columns of point j at j·L; the flow keeps what backward() needs.
+  void push_conditional(const Eigen::MatrixXd& z, const double* points, std::size_t count,
+                        Eigen::MatrixXd& y);
+  /// Points per batched conditional pass (bounds the workspace to about 8192 samples).
+  std::size_t conditional_chunk() const;
 
   Model& model_;
   flow::Flow flow_;

@@ -17,6 +17,13 @@ class UnstructuredEstimator : public AveragedEstimator {
   void set_parameters(const Eigen::VectorXd& parameters) override;
   double local_objective(const TransitionWindow& window, std::uint64_t draw,
                          bool count_shared_terms, Eigen::VectorXd& gradient) override;
+  void averages_at(const std::vector<double>& points, std::uint64_t draw,
+                   std::vector<double>& drift, std::vector<double>& diffusion) override;
+  double pull_back_averages(const std::vector<double>& points, std::uint64_t draw,
+                            const std::vector<double>& drift_adjoint,
+                            const std::vector<double>& diffusion_adjoint,
+                            const std::vector<double>& point_weights,
+                            Eigen::VectorXd& gradient) override;
   void evaluate(const std::vector<double>& points, std::vector<double>& drift,
                 std::vector<double>& diffusion) override;
   void write(MPI_Comm comm, hid_t file) override;
