@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "msflow/core/error.hpp"
+#include "msflow/core/small_matrix.hpp"
 #include "msflow/fit/gaussian_transition.hpp"
 
 namespace msflow::fit {
@@ -58,7 +59,87 @@ InterpolatedAveragingObjective::InterpolatedAveragingObjective(MPI_Comm comm,
                 MPI_DOUBLE, MPI_SUM, comm_);
   for (double& weight : node_weights_)
     weight /= static_cast<double>(window_.total);
+  for (const double dt : window_.dt)
+    log_dt_sum_ += std::log(dt);
 }
+
+namespace {
+
+/// This rank's −ln L with b̄, Σ̄ interpolated from the nodes; adds the adjoints of the node
+/// values. A diffusion equal at every node (the usual known σ) is inverted once, not per
+/// transition.
+template <int D>
+double interpolated_transitions(const InterpolationGrid& grid, const TransitionWindow& window,
+                                const std::vector<double>& node_drift,
+                                const std::vector<double>& node_diffusion, double log_dt_sum,
+                                double* drift_adjoint, double* diffusion_adjoint) {
+  constexpr int kCubic = D == 1 ? 4 : D == 2 ? 16 : 64, kLinear = 1 << D, kEntries = D * D;
+  bool uniform = true;
+  for (std::size_t i = kEntries; i < node_diffusion.size() && uniform; ++i)
+    uniform = node_diffusion[i] == node_diffusion[i - kEntries];
+  double uniform_inverse[kEntries], uniform_log_det = 0;
+  if (uniform) uniform_log_det = spd_inverse(node_diffusion.data(), D, uniform_inverse);
+  constexpr double kLogTwoPi = 1.8378770664093454835606594728112;
+  double value = 0;
+  std::size_t cubic_node[kCubic], linear_node[kLinear];
+  double cubic_weight[kCubic], linear_weight[kLinear];
+  for (std::size_t k = 0; k < window.size(); ++k) {
+    const double* x = &window.start[k * D];
+    const double* increment = &window.increment[k * D];
+    const double dt = window.dt[k];
+    grid.cubic_fixed<D>(x, cubic_node, cubic_weight);
+    double drift[D] = {};
+    for (int i = 0; i < kCubic; ++i)
+      for (int a = 0; a < D; ++a)
+        drift[a] += cubic_weight[i] * node_drift[cubic_node[i] * D + a];
+    if (uniform) {
+      // −ln p = ½ rᵀ Σ⁻¹ r / Δ + ½ (d ln(2πΔ) + ln det Σ), r = Δx − b̄ Δ.
+      double residual[D], solved[D], quadratic = 0;
+      for (int a = 0; a < D; ++a)
+        residual[a] = increment[a] - drift[a] * dt;
+      for (int a = 0; a < D; ++a) {
+        double sum = 0;
+        for (int b = 0; b < D; ++b)
+          sum += uniform_inverse[a * D + b] * residual[b];
+        solved[a] = sum;
+        quadratic += residual[a] * sum;
+      }
+      value += 0.5 * quadratic / dt;  // the normalization is added after the loop
+      for (int i = 0; i < kCubic; ++i)
+        for (int a = 0; a < D; ++a)
+          drift_adjoint[cubic_node[i] * D + a] -= cubic_weight[i] * solved[a];
+      // ∂/∂Σ̄ = ½ Σ̄⁻¹ − ½ Σ̄⁻¹ r rᵀ Σ̄⁻¹ / Δ, spread over the linear stencil.
+      grid.linear_fixed<D>(x, linear_node, linear_weight);
+      for (int i = 0; i < kLinear; ++i)
+        for (int a = 0; a < D; ++a)
+          for (int b = 0; b < D; ++b)
+            diffusion_adjoint[linear_node[i] * kEntries + a * D + b] +=
+                linear_weight[i] *
+                (0.5 * uniform_inverse[a * D + b] - 0.5 * solved[a] * solved[b] / dt);
+      continue;
+    }
+    grid.linear_fixed<D>(x, linear_node, linear_weight);
+    double diffusion[kEntries] = {};
+    for (int i = 0; i < kLinear; ++i)
+      for (int e = 0; e < kEntries; ++e)
+        diffusion[e] += linear_weight[i] * node_diffusion[linear_node[i] * kEntries + e];
+    const TransitionTerm term = gaussian_transition(D, increment, dt, drift, diffusion);
+    value += term.value;
+    for (int i = 0; i < kCubic; ++i)
+      for (int a = 0; a < D; ++a)
+        drift_adjoint[cubic_node[i] * D + a] += cubic_weight[i] * term.drift_adjoint[a];
+    for (int i = 0; i < kLinear; ++i)
+      for (int e = 0; e < kEntries; ++e)
+        diffusion_adjoint[linear_node[i] * kEntries + e] +=
+            linear_weight[i] * term.diffusion_adjoint[e];
+  }
+  if (uniform)
+    value += 0.5 * (D * (kLogTwoPi * static_cast<double>(window.size()) + log_dt_sum) +
+                    uniform_log_det * static_cast<double>(window.size()));
+  return value;
+}
+
+}  // namespace
 
 double InterpolatedAveragingObjective::evaluate(const Eigen::VectorXd& parameters,
                                                 std::uint64_t draw, Eigen::VectorXd& gradient) {
@@ -71,28 +152,18 @@ double InterpolatedAveragingObjective::evaluate(const Eigen::VectorXd& parameter
   buffer_.assign(1 + nodes * d * (1 + d), 0.0);
   double* const drift_adjoint = buffer_.data() + 1;
   double* const diffusion_adjoint = drift_adjoint + nodes * d;
-  Stencil cubic, linear;
-  for (std::size_t k = 0; k < window_.size(); ++k) {
-    const double* x = &window_.start[k * d];
-    grid_.cubic(x, cubic);
-    grid_.linear(x, linear);
-    double drift[3] = {0, 0, 0}, diffusion[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
-    for (int i = 0; i < cubic.count; ++i)
-      for (int a = 0; a < d; ++a)
-        drift[a] += cubic.weight[i] * node_drift_[cubic.node[i] * d + a];
-    for (int i = 0; i < linear.count; ++i)
-      for (int e = 0; e < d * d; ++e)
-        diffusion[e] += linear.weight[i] * node_diffusion_[linear.node[i] * d * d + e];
-    const TransitionTerm term =
-        gaussian_transition(d, &window_.increment[k * d], window_.dt[k], drift, diffusion);
-    buffer_[0] += term.value;
-    for (int i = 0; i < cubic.count; ++i)
-      for (int a = 0; a < d; ++a)
-        drift_adjoint[cubic.node[i] * d + a] += cubic.weight[i] * term.drift_adjoint[a];
-    for (int i = 0; i < linear.count; ++i)
-      for (int e = 0; e < d * d; ++e)
-        diffusion_adjoint[linear.node[i] * d * d + e] +=
-            linear.weight[i] * term.diffusion_adjoint[e];
+  switch (d) {
+    case 1:
+      buffer_[0] = interpolated_transitions<1>(grid_, window_, node_drift_, node_diffusion_,
+                                               log_dt_sum_, drift_adjoint, diffusion_adjoint);
+      break;
+    case 2:
+      buffer_[0] = interpolated_transitions<2>(grid_, window_, node_drift_, node_diffusion_,
+                                               log_dt_sum_, drift_adjoint, diffusion_adjoint);
+      break;
+    default:
+      buffer_[0] = interpolated_transitions<3>(grid_, window_, node_drift_, node_diffusion_,
+                                               log_dt_sum_, drift_adjoint, diffusion_adjoint);
   }
   MPI_Allreduce(MPI_IN_PLACE, buffer_.data(), static_cast<int>(buffer_.size()), MPI_DOUBLE, MPI_SUM,
                 comm_);

@@ -74,6 +74,7 @@ class InterpolatedAveragingObjective : public FitObjective {
   const TransitionWindow& window_;
   InterpolationGrid grid_;
   std::vector<double> node_weights_;  ///< share of the transitions per node (linear weights)
+  double log_dt_sum_ = 0;             ///< Σ ln Δ_k over this rank's transitions
   std::vector<double> node_drift_, node_diffusion_, buffer_;
 };
 

@@ -5,7 +5,9 @@
 // interpolated with cubic convolution (Catmull–Rom: exact for quadratics, error O(h³)); Σ̄ is
 // interpolated multilinearly, whose non-negative weights keep it symmetric positive definite.
 // One layer of nodes beyond the box on every side gives every point of the box a full stencil.
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstddef>
 #include <vector>
 
@@ -35,13 +37,83 @@ class InterpolationGrid {
   void cubic(const double* x, Stencil& stencil) const;
   void linear(const double* x, Stencil& stencil) const;
 
+  /// Fixed-dimension stencils for hot loops: the same nodes and weights as cubic()/linear().
+  template <int D>
+  void cubic_fixed(const double* x, std::size_t* node, double* weight) const;
+  template <int D>
+  void linear_fixed(const double* x, std::size_t* node, double* weight) const;
+
  private:
   /// Cell index c ∈ [0, intervals − 1] and offset s ∈ [0, 1] of x along `axis` (clamped).
   void locate(const double* x, int axis, int& cell, double& offset) const;
 
   int dim_, intervals_, per_axis_;  ///< per_axis_ = intervals + 3 nodes (one ghost layer each side)
-  std::vector<double> lo_, spacing_;
+  std::vector<double> lo_, spacing_, inverse_spacing_;
   std::vector<double> nodes_;
 };
+
+template <int D>
+void InterpolationGrid::cubic_fixed(const double* x, std::size_t* node, double* weight) const {
+  std::size_t first[D];
+  double w[D][4];
+  for (int a = 0; a < D; ++a) {
+    int cell;
+    double s;
+    locate(x, a, cell, s);
+    first[a] = static_cast<std::size_t>(cell);
+    const double s2 = s * s, s3 = s2 * s;
+    w[a][0] = 0.5 * (-s3 + 2 * s2 - s);
+    w[a][1] = 0.5 * (3 * s3 - 5 * s2 + 2);
+    w[a][2] = 0.5 * (-3 * s3 + 4 * s2 + s);
+    w[a][3] = 0.5 * (s3 - s2);
+  }
+  constexpr int kCount = D == 1 ? 4 : D == 2 ? 16 : 64;
+  const auto stride = static_cast<std::size_t>(per_axis_);
+  for (int i = 0; i < kCount; ++i) {
+    std::size_t index = 0;
+    double product = 1;
+    int rest = i;
+    for (int a = 0; a < D; ++a) {
+      const int k = rest % 4;
+      rest /= 4;
+      index = index * stride + first[a] + static_cast<std::size_t>(k);
+      product *= w[a][k];
+    }
+    node[i] = index;
+    weight[i] = product;
+  }
+}
+
+template <int D>
+void InterpolationGrid::linear_fixed(const double* x, std::size_t* node, double* weight) const {
+  std::size_t first[D];
+  double w[D][2];
+  for (int a = 0; a < D; ++a) {
+    int cell;
+    double s;
+    locate(x, a, cell, s);
+    first[a] = static_cast<std::size_t>(cell) + 1;
+    w[a][0] = 1 - s;
+    w[a][1] = s;
+  }
+  const auto stride = static_cast<std::size_t>(per_axis_);
+  for (int i = 0; i < (1 << D); ++i) {
+    std::size_t index = 0;
+    double product = 1;
+    for (int a = 0; a < D; ++a) {
+      const int k = (i >> a) & 1;
+      index = index * stride + first[a] + static_cast<std::size_t>(k);
+      product *= w[a][k];
+    }
+    node[i] = index;
+    weight[i] = product;
+  }
+}
+
+inline void InterpolationGrid::locate(const double* x, int axis, int& cell, double& offset) const {
+  const double t = (x[axis] - lo_[axis]) * inverse_spacing_[axis];
+  cell = std::clamp(static_cast<int>(std::floor(t)), 0, intervals_ - 1);
+  offset = std::clamp(t - cell, 0.0, 1.0);
+}
 
 }  // namespace msflow::fit
