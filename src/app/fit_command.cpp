@@ -175,40 +175,19 @@ class FitProblem {
     first_iteration_ = s.iteration;
     const double start = MPI_Wtime();
     last_report_ = start;
-    Eigen::VectorXd gradient;
     log_.print("Adam: ", iterations_, " iterations, lr ", schedule_.base,
                ", L = ", config_.get_int("fit.L"), " fresh base samples per iteration");
+    const TrainingState::Objective objective = [&](const Eigen::VectorXd& parameters,
+                                                   std::uint64_t draw, Eigen::VectorXd& gradient) {
+      return objective_->evaluate(parameters, draw, gradient);
+    };
     while (s.iteration < iterations_) {
-      double value = objective_->evaluate(s.parameters, s.iteration, gradient);
-      int failures = 0;
-      // The reduced values are identical on every rank, so every rank takes the same branch.
-      while (!std::isfinite(value) || !gradient.allFinite()) {
-        if (!s.has_previous || ++failures > retries_)
-          throw CollectiveError("fit: the objective or its gradient is not finite at iteration " +
-                                    std::to_string(s.iteration) +
-                                    (s.has_previous ? " after " + std::to_string(retries_) +
-                                                          " rollbacks with halved steps"
-                                                    : " (initial parameters)") +
-                                    "; try a smaller --fit.lr or a larger --fit.L",
-                                kExitInputError);
-        s.step_scale *= 0.5;
+      s.adam_iteration(objective, schedule_.at(s.iteration), retries_, [&](double scale) {
         log_.print("  it ", s.iteration, ": non-finite objective; rolling back, step scale ",
-                   s.step_scale);
-        s.parameters = s.previous_parameters;
-        s.adam = s.previous_adam;
-        s.adam.step(s.parameters, s.previous_gradient, s.previous_learning_rate * s.step_scale);
-        value = objective_->evaluate(s.parameters, s.iteration, gradient);
-      }
-      const double rate = schedule_.at(s.iteration);
-      s.previous_parameters = s.parameters;
-      s.previous_adam = s.adam;
-      s.previous_gradient = gradient;
-      s.previous_learning_rate = rate;
-      s.has_previous = true;
-      s.adam.step(s.parameters, gradient, rate * s.step_scale);
-      s.history.push(s.iteration, value, gradient.norm(), rate * s.step_scale);
-      report_progress(s.iteration, value, gradient.norm(), start);
-      ++s.iteration;
+                   scale);
+      });
+      report_progress(s.iteration - 1, s.history.objective.back(), s.history.gradient_norm.back(),
+                      start);
       if (stop.requested_anywhere(comm_)) {
         save_checkpoint();
         log_.print("stopped by a signal at iteration ", s.iteration, "; checkpoint written to ",

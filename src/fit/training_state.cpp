@@ -1,5 +1,7 @@
 #include "msflow/fit/training_state.hpp"
 
+#include <cmath>
+
 #include "msflow/core/error.hpp"
 
 namespace msflow::fit {
@@ -92,6 +94,37 @@ TrainingState TrainingState::read(hid_t file, Eigen::Index parameter_count) {
   }
   state.history = TrainingHistory::read(group, "history");
   return state;
+}
+
+void TrainingState::adam_iteration(const Objective& objective, double rate, int retries,
+                                   const std::function<void(double)>& on_rollback) {
+  Eigen::VectorXd gradient;
+  double value = objective(parameters, static_cast<std::uint64_t>(iteration), gradient);
+  int failures = 0;
+  while (!std::isfinite(value) || !gradient.allFinite()) {
+    if (!has_previous || ++failures > retries)
+      throw CollectiveError(
+          "fit: the objective or its gradient is not finite at iteration " +
+              std::to_string(iteration) +
+              (has_previous ? " after " + std::to_string(retries) + " rollbacks with halved steps"
+                            : " (initial parameters)") +
+              "; try a smaller --fit.lr or a larger --fit.L",
+          kExitInputError);
+    step_scale *= 0.5;
+    on_rollback(step_scale);
+    parameters = previous_parameters;
+    adam = previous_adam;
+    adam.step(parameters, previous_gradient, previous_learning_rate * step_scale);
+    value = objective(parameters, static_cast<std::uint64_t>(iteration), gradient);
+  }
+  previous_parameters = parameters;
+  previous_adam = adam;
+  previous_gradient = gradient;
+  previous_learning_rate = rate;
+  has_previous = true;
+  adam.step(parameters, gradient, rate * step_scale);
+  history.push(iteration, value, gradient.norm(), rate * step_scale);
+  ++iteration;
 }
 
 }  // namespace msflow::fit

@@ -7,6 +7,7 @@
 
 #include <Eigen/Core>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "msflow/io/hdf5.hpp"
@@ -30,6 +31,19 @@ struct TrainingHistory {
 struct TrainingState {
   explicit TrainingState(const Eigen::VectorXd& initial)
       : parameters(initial), adam(initial.size()), previous_adam(initial.size()) {}
+
+  /// J(parameters) with ∇J in `gradient`, base samples of draw `draw`.
+  using Objective = std::function<double(const Eigen::VectorXd& parameters, std::uint64_t draw,
+                                         Eigen::VectorXd& gradient)>;
+
+  /// One Adam iteration at learning rate `rate` × step_scale, recorded in the history
+  /// (DESIGN.md §3.6): if J or ∇J is not finite, restores the state before the previous step,
+  /// halves step_scale, redoes that step and evaluates again, at most `retries` times in a row;
+  /// then (or at once, with no previous step) CollectiveError. `on_rollback` gets the new
+  /// step scale. The objective must give the same answer on every rank (it is reduced), so every
+  /// rank takes the same branch.
+  void adam_iteration(const Objective& objective, double rate, int retries,
+                      const std::function<void(double)>& on_rollback);
 
   std::int64_t iteration = 0;  ///< iterations completed
   double step_scale = 1;       ///< halved at each rollback after a non-finite objective
