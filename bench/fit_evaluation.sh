@@ -30,6 +30,16 @@ for repeat in $(seq "$repeats"); do
     echo "$repeat $ranks $(awk '{print $4}' <<< "$line")" >> "$work/times"
   done
 done
+# The same evaluation with interpolated averaging (b̄ at the nodes only): not a pair kernel, so
+# the line reports seconds per evaluation.
+for ranks in 1 2; do
+  mpirun -n "$ranks" "$msflow" fit --model.name tagged --model.n 1000 --data "$work/data.h5" \
+    --fit.L 256 --fit.iterations "$iterations" --fit.warmup 0 --flow.layers 6 --flow.width 64 \
+    --fit.averaging interpolated --fit.progress 0 --run.checkpoint_every 0 --out "$work/fit.h5" \
+    > "$work/fit.log"
+  echo "interpolated averaging, ranks=$ranks: $(grep -o '[0-9.e+-]* s per iteration' "$work/fit.log")" \
+    "($(grep -o '[0-9]* nodes' "$work/fit.log"))"
+done
 /usr/bin/python3 - "$work/times" <<'PY'
 import statistics, sys
 times = {}

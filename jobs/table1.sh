@@ -3,7 +3,9 @@
 # and the unstructured baseline, and collect the drift MSE against the exact b̄ into one table.
 #   jobs/table1.sh [RESULTS_DIR] [d=1,2] [N=...] [n=...]       e.g. jobs/table1.sh results 1
 # Environment: MSFLOW (binary, default build/msflow), RANKS (MPI ranks per run, default 2),
-# MPIEXEC (default mpirun). Finished cells are skipped, so the sweep can be rerun to continue.
+# MPIEXEC (default mpirun), SIMULATE_OPTIONS and FIT_OPTIONS (extra options, e.g.
+# SIMULATE_OPTIONS="--simulate.T 5000"). Finished cells are skipped, so the sweep can be rerun
+# to continue.
 # Under SLURM, run one cell per array task: jobs/table1.sh DIR D N n inside the job script.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -12,6 +14,8 @@ dims=${2:-1,2}
 msflow=${MSFLOW:-$root/build/msflow}
 ranks=${RANKS:-2}
 mpiexec=${MPIEXEC:-mpirun}
+read -r -a simulate_options <<< "${SIMULATE_OPTIONS:-}"
+read -r -a fit_options <<< "${FIT_OPTIONS:-}"
 config=$root/inputs/table1.ini
 mkdir -p "$results"
 
@@ -30,14 +34,16 @@ for cell in "${cells[@]}"; do
   if [[ ! -e "$results/data_$tag.h5" ]]; then
     echo "== $tag: simulate"
     "$mpiexec" -n "$ranks" "$msflow" simulate --config "$config" "${model[@]}" \
-      --simulate.progress 60 --out "$results/data_$tag.h5" > "$results/simulate_$tag.log"
+      --simulate.progress 60 "${simulate_options[@]}" --out "$results/data_$tag.h5" \
+      > "$results/simulate_$tag.log"
   fi
   for estimator in flow unstructured; do
     [[ -e "$results/${estimator}_$tag.h5" ]] && continue
     echo "== $tag: fit $estimator"
     "$mpiexec" -n "$ranks" "$msflow" fit --config "$config" "${model[@]}" \
       --fit.model "$estimator" --data "$results/data_$tag.h5" --fit.progress 60 \
-      --run.checkpoint_dir "$results/checkpoints" --out "$results/${estimator}_$tag.h5" \
+      --run.checkpoint_dir "$results/checkpoints" "${fit_options[@]}" \
+      --out "$results/${estimator}_$tag.h5" \
       > "$results/${estimator}_$tag.log"
     grep "drift MSE" "$results/${estimator}_$tag.log" || true
   done

@@ -102,30 +102,42 @@ def cell(value, paper):
     return text + (f" ({paper})" if paper is not None else "")
 
 
+def describe_data(results, d, N):
+    """'K × T, M, Δ' of the setting's data files (all n; several if they differ)."""
+    descriptions = set()
+    for path in sorted(glob.glob(os.path.join(results, f"data_d{d}_N{N}_n*.h5"))):
+        with h5py.File(path, "r") as f:
+            options = {}
+            for line in f.attrs["options"].splitlines():
+                if "=" in line:
+                    key, value = line.split(";")[0].split("=", 1)
+                    options[key.strip()] = value.strip()
+            trajectories = f["trajectory/offsets"].shape[0]
+            transitions = f["trajectory/t"].shape[0] - trajectories
+        descriptions.add(f"{trajectories}×T={options['T']}, M={transitions:.0e}, "
+                         f"Δ={options['dt_obs']}")
+    return " / ".join(sorted(descriptions))
+
+
 def main():
     results = sys.argv[1] if len(sys.argv) > 1 else "results/table1"
     settings = sorted({tuple(int(p[1:]) for p in os.path.basename(f)[5:-3].split("_")[:2])
                        for f in glob.glob(os.path.join(results, "data_*.h5"))})
     if not settings:
         sys.exit(f"no data_*.h5 in {results}")
-    first = h5py.File(glob.glob(os.path.join(results, "data_*.h5"))[0], "r")
-    transitions = first["trajectory/t"].shape[0] - first["trajectory/offsets"].shape[0]
-    options = first.attrs["options"]
-    spacing = [l for l in options.splitlines() if l.startswith("dt_obs")][0].split("=")[1]
-    horizon = [l for l in options.splitlines() if l.startswith("T ")][0].split("=")[1]
-    print(f"drift MSE against the exact b̄ (paper's value in parentheses); {transitions} "
-          f"transitions, spacing {spacing.split(';')[0].strip()}, trajectories of "
-          f"T = {horizon.split(';')[0].strip()}\n")
-    print("| setting | estimator | " + " | ".join(f"n={n}" for n in SEPARATIONS) + " |")
-    print("|---|---|" + "---|" * len(SEPARATIONS))
+    print("drift MSE against the exact b̄ over the visited box (paper's value in parentheses); "
+          "data: trajectories × length, transitions M, spacing Δ\n")
+    print("| setting | data | estimator | " + " | ".join(f"n={n}" for n in SEPARATIONS) + " |")
+    print("|---|---|---|" + "---|" * len(SEPARATIONS))
     for d, N in settings:
+        data = describe_data(results, d, N)
         for estimator, paper in (("flow", PAPER), ("unstructured", PAPER_UNSTRUCTURED)):
             values = [cell(mse(os.path.join(results, f"{estimator}_d{d}_N{N}_n{n}.h5")),
                            paper.get((d, N), {}).get(n)) for n in SEPARATIONS]
-            print(f"| d={d}, N={N} | {estimator} | " + " | ".join(values) + " |")
+            print(f"| d={d}, N={N} | {data} | {estimator} | " + " | ".join(values) + " |")
         floors = [cell(exact_family_mse(os.path.join(results, f"data_d{d}_N{N}_n{n}.h5")), None)
                   for n in SEPARATIONS]
-        print(f"| d={d}, N={N} | exact family | " + " | ".join(floors) + " |")
+        print(f"| d={d}, N={N} | {data} | exact family | " + " | ".join(floors) + " |")
 
 
 if __name__ == "__main__":
