@@ -4,8 +4,10 @@
 #include <string>
 #include <vector>
 
+#include "msflow/core/grid.hpp"
 #include "msflow/core/options.hpp"
 #include "msflow/fit/estimator.hpp"
+#include "msflow/fit/fit_objective.hpp"
 #include "msflow/fit/fit_options.hpp"
 #include "msflow/fit/transition_window.hpp"
 #include "msflow/model/registry.hpp"
@@ -42,5 +44,26 @@ inline TrajectorySet simulated_data(const Model& model, int transitions, std::ui
   data.offsets = {0};
   return data;
 }
+
+/// A one-rank fit problem: the model of `config`, `transitions` simulated transitions, their
+/// window and box, and an estimator; objective() builds the objective `config` asks for.
+struct SmallFitProblem {
+  SmallFitProblem(const Config& config, int transitions)
+      : model(create_model(config)),
+        data(simulated_data(*model, transitions)),
+        window(fit::make_transition_window(data, 0, 1)),
+        visited(bounding_box(data.x, data.dim)),
+        estimator(fit::make_estimator(config, *model, window.total)) {}
+
+  std::unique_ptr<fit::FitObjective> objective(const Config& config) {
+    return fit::make_objective(config, MPI_COMM_SELF, *estimator, window, visited);
+  }
+
+  std::unique_ptr<Model> model;
+  TrajectorySet data;
+  fit::TransitionWindow window;
+  Box visited;
+  std::unique_ptr<fit::AveragedEstimator> estimator;
+};
 
 }  // namespace msflow::testing

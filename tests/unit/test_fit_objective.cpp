@@ -22,13 +22,10 @@ struct Case {
 // parameter directions (coordinates) plus the last 3 coordinates (learned η, if any).
 void check_gradient(const Case& c) {
   const Config config = testing::fit_config(c.arguments);
-  auto model = create_model(config);
-  const TrajectorySet data = testing::simulated_data(*model, 40);
-  const TransitionWindow window = make_transition_window(data, 0, 1);
-  auto estimator = make_estimator(config, *model, window.total);
-  const auto objective_pointer =
-      make_objective(config, MPI_COMM_SELF, *estimator, window, bounding_box(data.x, data.dim));
+  testing::SmallFitProblem problem(config, 40);
+  const auto objective_pointer = problem.objective(config);
   FitObjective& objective = *objective_pointer;
+  const auto& estimator = problem.estimator;
 
   std::mt19937_64 generator(17);
   std::normal_distribution<double> normal(0.0, 0.3);
@@ -140,19 +137,13 @@ void expect_interpolated_close_to_exact(const std::vector<std::string>& argument
   const Config exact_config = with_averaging({"--fit.averaging", "exact"});
   const Config fine_config =
       with_averaging({"--fit.averaging", "interpolated", "--fit.nodes", "256"});
-  auto model = create_model(exact_config);
-  const TrajectorySet data = testing::simulated_data(*model, 200);
-  const TransitionWindow window = make_transition_window(data, 0, 1);
-  const Box visited = bounding_box(data.x, data.dim);
-  auto estimator = make_estimator(exact_config, *model, window.total);
-  Eigen::VectorXd theta = estimator->parameters();
+  testing::SmallFitProblem problem(exact_config, 200);
+  Eigen::VectorXd theta = problem.estimator->parameters();
   for (Eigen::Index i = 0; i < theta.size(); ++i)
     theta[i] += 0.1 * std::sin(3.0 + i);
   Eigen::VectorXd g_exact, g_fine;
-  const double j_exact = make_objective(exact_config, MPI_COMM_SELF, *estimator, window, visited)
-                             ->evaluate(theta, 5, g_exact);
-  const double j_fine = make_objective(fine_config, MPI_COMM_SELF, *estimator, window, visited)
-                            ->evaluate(theta, 5, g_fine);
+  const double j_exact = problem.objective(exact_config)->evaluate(theta, 5, g_exact);
+  const double j_fine = problem.objective(fine_config)->evaluate(theta, 5, g_fine);
   EXPECT_LT(std::abs(j_fine - j_exact), tolerance * std::abs(j_exact)) << arguments[1];
   EXPECT_LT((g_fine - g_exact).norm(), tolerance * g_exact.norm()) << arguments[1];
 }
@@ -177,12 +168,8 @@ TEST(FitObjectiveInterpolated, AutomaticNodesMeetTheTolerance) {
   for (const std::string tolerance : {"1e-3", "1e-7"}) {
     const Config config = testing::fit_config({"--model.name", "tagged", "--fit.averaging",
                                                "interpolated", "--fit.tolerance", tolerance});
-    auto model = create_model(config);
-    const TrajectorySet data = testing::simulated_data(*model, 100);
-    const TransitionWindow window = make_transition_window(data, 0, 1);
-    auto estimator = make_estimator(config, *model, window.total);
-    const auto objective =
-        make_objective(config, MPI_COMM_SELF, *estimator, window, bounding_box(data.x, data.dim));
+    testing::SmallFitProblem problem(config, 100);
+    const auto objective = problem.objective(config);
     const auto& interpolated = dynamic_cast<const InterpolatedAveragingObjective&>(*objective);
     const InterpolationError error = interpolated.interpolation_error(0);
     EXPECT_LE(std::max(error.drift, error.diffusion), std::stod(tolerance) / 10);
