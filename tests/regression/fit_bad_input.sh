@@ -30,6 +30,12 @@ expect_failure "did you mean --fit.L" fit "${small[@]}" --data data.h5 --fit.LL 
 expect_failure "not adam or tao" fit "${small[@]}" --data data.h5 --fit.optimizer sgd
 expect_failure "is not a PETSc TAO type" fit "${small[@]}" --data data.h5 --fit.optimizer tao \
   --fit.tao_type nope
+expect_failure "is not exact or interpolated" fit "${small[@]}" --data data.h5 \
+  --fit.averaging nodes
+expect_failure "fit.tolerance: must be > 0" fit "${small[@]}" --data data.h5 \
+  --fit.averaging interpolated --fit.tolerance 0
+expect_failure "the most that --fit.nodes auto tries" fit "${small[@]}" --data data.h5 \
+  --fit.averaging interpolated --fit.tolerance 1e-30
 expect_failure "after 3 rollbacks with halved steps" fit "${small[@]}" --data data.h5 \
   --fit.lr 1e4 --fit.retries 3
 grep -q "rolling back, step scale 0.125" stdout.txt || fail "no rollback messages"
