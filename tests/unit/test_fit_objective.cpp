@@ -112,6 +112,13 @@ TEST(FitObjectiveGradient, InterpolatedConditionalFlow) {
        interpolated({"--model.name", "tagged-coupled", "--model.N", "4", "--fit.lambda", "0.1"})});
 }
 
+// σ constant in x: the diffusion is the same at every node and is inverted once.
+TEST(FitObjectiveGradient, InterpolatedLearnedParametersUniformDiffusion) {
+  check_gradient({"interpolated tagged learn A,ell,sigma0",
+                  interpolated({"--model.name", "tagged", "--model.N", "4", "--fit.learn",
+                                "A,ell,sigma0"})});
+}
+
 TEST(FitObjectiveGradient, InterpolatedLearnedDiffusionAndParameters) {
   check_gradient({"interpolated tagged-sigma learn A,sigma0",
                   interpolated({"--model.name", "tagged-sigma", "--model.N", "4", "--fit.learn",
