@@ -114,9 +114,9 @@ TEST(FitObjectiveGradient, InterpolatedConditionalFlow) {
 
 // σ constant in x: the diffusion is the same at every node and is inverted once.
 TEST(FitObjectiveGradient, InterpolatedLearnedParametersUniformDiffusion) {
-  check_gradient({"interpolated tagged learn A,ell,sigma0",
-                  interpolated({"--model.name", "tagged", "--model.N", "4", "--fit.learn",
-                                "A,ell,sigma0"})});
+  check_gradient(
+      {"interpolated tagged learn A,ell,sigma0",
+       interpolated({"--model.name", "tagged", "--model.N", "4", "--fit.learn", "A,ell,sigma0"})});
 }
 
 TEST(FitObjectiveGradient, InterpolatedLearnedDiffusionAndParameters) {
