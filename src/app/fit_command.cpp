@@ -121,7 +121,7 @@ class FitProblem {
     log_.print(objective_->describe());
     if (const auto* interpolated = interpolated_objective()) {
       config_.resolve("fit.nodes", std::to_string(interpolated->grid().intervals()));
-      const fit::InterpolationError error = interpolated->interpolation_error(0);
+      const fit::InterpolationError& error = interpolated->start_error();
       log_.print("interpolation error at the start: ", format_number(error.drift), " (b̄), ",
                  format_number(error.diffusion), " (Σ̄); tolerance ",
                  format_number(config_.get_double("fit.tolerance")));

@@ -61,6 +61,7 @@ InterpolatedAveragingObjective::InterpolatedAveragingObjective(MPI_Comm comm,
     weight /= static_cast<double>(window_.total);
   for (const double dt : window_.dt)
     log_dt_sum_ += std::log(dt);
+  start_error_ = interpolation_error(0);
 }
 
 namespace {
@@ -239,7 +240,7 @@ std::unique_ptr<FitObjective> make_objective(const Config& config, MPI_Comm comm
   for (int intervals = window.dim == 3 ? 16 : 32;; intervals *= 2) {
     auto objective = std::make_unique<InterpolatedAveragingObjective>(
         comm, estimator, window, InterpolationGrid(visited, intervals));
-    const InterpolationError error = objective->interpolation_error(0);
+    const InterpolationError& error = objective->start_error();
     if (std::max(error.drift, error.diffusion) <= tolerance / 10) return objective;
     if (intervals * 2 > cap) {
       std::ostringstream message;

@@ -67,6 +67,8 @@ class InterpolatedAveragingObjective : public FitObjective {
   const InterpolationGrid& grid() const { return grid_; }
   /// The interpolation error at the estimator's current parameters with base samples `draw`.
   InterpolationError interpolation_error(std::uint64_t draw) const;
+  /// interpolation_error(0) at the parameters the estimator had when this was constructed.
+  const InterpolationError& start_error() const { return start_error_; }
 
  private:
   MPI_Comm comm_;
@@ -75,6 +77,7 @@ class InterpolatedAveragingObjective : public FitObjective {
   InterpolationGrid grid_;
   std::vector<double> node_weights_;  ///< share of the transitions per node (linear weights)
   double log_dt_sum_ = 0;             ///< Σ ln Δ_k over this rank's transitions
+  InterpolationError start_error_;
   std::vector<double> node_drift_, node_diffusion_, buffer_;
 };
 
