@@ -61,6 +61,8 @@ InterpolatedAveragingObjective::InterpolatedAveragingObjective(MPI_Comm comm,
     weight /= static_cast<double>(window_.total);
   for (const double dt : window_.dt)
     log_dt_sum_ += std::log(dt);
+  if (estimator_.diffusion_is_fixed() && TransitionMoments::affordable(grid_, window_.total))
+    moments_.emplace(comm_, grid_, window_);
   start_error_ = interpolation_error(0);
 }
 
@@ -153,6 +155,26 @@ double InterpolatedAveragingObjective::evaluate(const Eigen::VectorXd& parameter
   buffer_.assign(1 + nodes * d * (1 + d), 0.0);
   double* const drift_adjoint = buffer_.data() + 1;
   double* const diffusion_adjoint = drift_adjoint + nodes * d;
+  if (moments_ &&
+      std::equal(node_diffusion_.begin() + d * d, node_diffusion_.end(), node_diffusion_.begin())) {
+    // Σ̄ is fixed, so its adjoint is not needed; the moments are already summed over ranks.
+    buffer_[0] =
+        moments_->negative_log_likelihood(node_drift_, node_diffusion_.data(), drift_adjoint);
+  } else {
+    evaluate_transitions(drift_adjoint, diffusion_adjoint);
+  }
+  // Every rank now holds the same node adjoints and pulls them back identically.
+  const std::vector<double> drift_nodes(drift_adjoint, drift_adjoint + nodes * d);
+  const std::vector<double> diffusion_nodes(diffusion_adjoint, diffusion_adjoint + nodes * d * d);
+  gradient = Eigen::VectorXd::Zero(estimator_.parameter_count());
+  const double penalty = estimator_.pull_back_averages(grid_.nodes(), draw, drift_nodes,
+                                                       diffusion_nodes, node_weights_, gradient);
+  return buffer_[0] + penalty;
+}
+
+void InterpolatedAveragingObjective::evaluate_transitions(double* drift_adjoint,
+                                                          double* diffusion_adjoint) {
+  const int d = window_.dim;
   switch (d) {
     case 1:
       buffer_[0] = interpolated_transitions<1>(grid_, window_, node_drift_, node_diffusion_,
@@ -168,13 +190,6 @@ double InterpolatedAveragingObjective::evaluate(const Eigen::VectorXd& parameter
   }
   MPI_Allreduce(MPI_IN_PLACE, buffer_.data(), static_cast<int>(buffer_.size()), MPI_DOUBLE, MPI_SUM,
                 comm_);
-  // Every rank now holds the same node adjoints and pulls them back identically.
-  const std::vector<double> drift_nodes(drift_adjoint, drift_adjoint + nodes * d);
-  const std::vector<double> diffusion_nodes(diffusion_adjoint, diffusion_adjoint + nodes * d * d);
-  gradient = Eigen::VectorXd::Zero(estimator_.parameter_count());
-  const double penalty = estimator_.pull_back_averages(grid_.nodes(), draw, drift_nodes,
-                                                       diffusion_nodes, node_weights_, gradient);
-  return buffer_[0] + penalty;
 }
 
 InterpolationError InterpolatedAveragingObjective::interpolation_error(std::uint64_t draw) const {
@@ -209,6 +224,9 @@ std::string InterpolatedAveragingObjective::describe() const {
   out << "averaging interpolated: b̄, Σ̄ by Monte Carlo at " << grid_.node_count() << " nodes ("
       << grid_.intervals() << " intervals per axis over the visited box), cubic (b̄) and linear "
       << "(Σ̄) interpolation to the " << window_.total << " observations";
+  if (moments_)
+    out << "; fixed Σ̄: likelihood from the transitions' moments in " << moments_->visited_cells()
+        << " visited cells";
   return out.str();
 }
 

@@ -104,6 +104,12 @@ void FlowEstimator::set_parameters(const VectorXd& parameters) {
   model_.set_parameters(eta);
 }
 
+bool FlowEstimator::diffusion_is_fixed() const {
+  if (model_.diffusion_depends_on_fast()) return false;  // Σ̄ depends on the learned law
+  return std::none_of(learned_.begin(), learned_.end(),
+                      [this](int index) { return model_.diffusion_depends_on_parameter(index); });
+}
+
 MatrixXd FlowEstimator::base_samples(Purpose purpose, std::uint64_t draw, int count) const {
   const int m = model_.fast_dim();
   MatrixXd z(m, count);

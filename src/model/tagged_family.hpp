@@ -33,6 +33,10 @@ class TaggedFamily : public Model {
   std::vector<std::string> parameter_names() const override;
   std::vector<double> parameters() const override;
   void set_parameters(const std::vector<double>& values) override;
+  /// σσᵀ = σ0² I involves sigma0 alone (tagged-sigma's depends on y as well).
+  bool diffusion_depends_on_parameter(int index) const override {
+    return diffusion_depends_on_fast() || parameter_names().at(index) == "sigma0";
+  }
 
  protected:
   /// Reads n, beta, V, a, A, ell, sigma0 from the [model] options; d and N are validated by

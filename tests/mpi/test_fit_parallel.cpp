@@ -53,7 +53,8 @@ TEST(MpiFitObjective, UnstructuredIsRankIndependent) {
 }
 
 // Interpolated averaging: one Allreduce of the node adjoints, then the same pull-back on
-// every rank.
+// every rank; with known σ (the decoupled and conditional cases) the transitions' moments,
+// summed over ranks once, replace the pass and the Allreduce.
 TEST(MpiFitObjective, InterpolatedDecoupledFlowIsRankIndependent) {
   expect_rank_independent({"--model.name", "tagged", "--fit.lambda", "0.1", "--fit.averaging",
                            "interpolated", "--fit.nodes", "16"});

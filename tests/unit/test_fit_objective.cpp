@@ -185,6 +185,27 @@ TEST(FitObjectiveInterpolated, AutomaticNodesMeetTheTolerance) {
   }
 }
 
+// The transitions' moments replace the pass over the transitions exactly when Σ̄ cannot change
+// with ϑ: known σ, even with learned drift parameters; not with a learned σ0 or Σ̄.
+TEST(FitObjectiveInterpolated, MomentsOnlyForFixedDiffusion) {
+  const std::vector<std::pair<std::vector<std::string>, bool>> cases = {
+      {{"--model.name", "tagged"}, true},
+      {{"--model.name", "tagged", "--fit.learn", "A,ell"}, true},
+      {{"--model.name", "tagged", "--fit.learn", "A,sigma0"}, false},
+      {{"--model.name", "tagged-coupled", "--model.N", "3"}, true},
+      {{"--model.name", "tagged-sigma", "--model.N", "3"}, false},
+      {{"--model.name", "tagged", "--fit.model", "unstructured"}, true},
+      {{"--model.name", "tagged-sigma", "--fit.model", "unstructured"}, false}};
+  for (const auto& [arguments, expected] : cases) {
+    const Config config = testing::fit_config(interpolated(arguments));
+    testing::SmallFitProblem problem(config, 40);
+    const auto objective = problem.objective(config);
+    EXPECT_EQ(dynamic_cast<const InterpolatedAveragingObjective&>(*objective).uses_moments(),
+              expected)
+        << arguments.back();
+  }
+}
+
 // The Gaussian transition term against its closed form and its derivatives against central
 // differences (d = 2, full covariance).
 TEST(FitGaussianTransition, ValueAndAdjoints) {

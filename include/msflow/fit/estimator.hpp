@@ -30,6 +30,9 @@ class AveragedEstimator {
   virtual double local_objective(const TransitionWindow& window, std::uint64_t draw,
                                  bool count_shared_terms, Eigen::VectorXd& gradient) = 0;
 
+  /// Whether Σ̄ is the same for every ϑ (the usual known σ): then ∂J/∂Σ̄ is never needed.
+  virtual bool diffusion_is_fixed() const = 0;
+
   /// b̄ (K×d) and Σ̄ (K×d×d) at `points` (K×d) with the training base samples of `draw`: the
   /// averages that local_objective uses, for interpolated averaging (fit/fit_objective.hpp).
   virtual void averages_at(const std::vector<double>& points, std::uint64_t draw,

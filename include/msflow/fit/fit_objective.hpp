@@ -6,7 +6,10 @@
 //                 of [value, gradient], then one Allreduce of [value, gradient].
 //   interpolated  b̄, Σ̄ by Monte Carlo at the nodes of a grid over the visited box (replicated),
 //                 interpolated to the observations; one Allreduce of [value, ∂J/∂(node b̄, Σ̄)],
-//                 then every rank pulls the node adjoints back through the estimator.
+//                 then every rank pulls the node adjoints back through the estimator. With a
+//                 fixed, uniform Σ̄ (known σ) the likelihood comes from the transitions'
+//                 moments per cell (fit/transition_moments.hpp): no pass over the transitions
+//                 and no communication per evaluation.
 #include <mpi.h>
 
 #include <Eigen/Core>
@@ -20,6 +23,7 @@
 #include "msflow/core/options.hpp"
 #include "msflow/fit/estimator.hpp"
 #include "msflow/fit/interpolation_grid.hpp"
+#include "msflow/fit/transition_moments.hpp"
 #include "msflow/fit/transition_window.hpp"
 
 namespace msflow::fit {
@@ -69,8 +73,13 @@ class InterpolatedAveragingObjective : public FitObjective {
   InterpolationError interpolation_error(std::uint64_t draw) const;
   /// interpolation_error(0) at the parameters the estimator had when this was constructed.
   const InterpolationError& start_error() const { return start_error_; }
+  /// Whether evaluations use the transitions' moments instead of a pass over them.
+  bool uses_moments() const { return moments_.has_value(); }
 
  private:
+  /// The pass over every rank's transitions, then the Allreduce of buffer_.
+  void evaluate_transitions(double* drift_adjoint, double* diffusion_adjoint);
+
   MPI_Comm comm_;
   AveragedEstimator& estimator_;
   const TransitionWindow& window_;
@@ -78,6 +87,7 @@ class InterpolatedAveragingObjective : public FitObjective {
   std::vector<double> node_weights_;  ///< share of the transitions per node (linear weights)
   double log_dt_sum_ = 0;             ///< Σ ln Δ_k over this rank's transitions
   InterpolationError start_error_;
+  std::optional<TransitionMoments> moments_;  ///< set when Σ̄ is fixed and they are affordable
   std::vector<double> node_drift_, node_diffusion_, buffer_;
 };
 

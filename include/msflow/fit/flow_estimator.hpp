@@ -19,6 +19,7 @@ class FlowEstimator : public AveragedEstimator {
   Eigen::Index parameter_count() const override;
   Eigen::VectorXd parameters() const override;
   void set_parameters(const Eigen::VectorXd& parameters) override;
+  bool diffusion_is_fixed() const override;
   double local_objective(const TransitionWindow& window, std::uint64_t draw,
                          bool count_shared_terms, Eigen::VectorXd& gradient) override;
   void averages_at(const std::vector<double>& points, std::uint64_t draw,

@@ -29,6 +29,7 @@ class InterpolationGrid {
 
   int dim() const { return dim_; }
   int intervals() const { return intervals_; }
+  int nodes_per_axis() const { return per_axis_; }  ///< intervals + 3 (ghost layers included)
   std::size_t node_count() const { return nodes_.size() / static_cast<std::size_t>(dim_); }
   const std::vector<double>& nodes() const { return nodes_; }  ///< node_count × d
   /// The centres of the intervals^d cells (where interpolation errors peak), row-major × d.

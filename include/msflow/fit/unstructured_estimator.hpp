@@ -15,6 +15,7 @@ class UnstructuredEstimator : public AveragedEstimator {
   Eigen::Index parameter_count() const override { return mlp_.parameter_count(); }
   Eigen::VectorXd parameters() const override;
   void set_parameters(const Eigen::VectorXd& parameters) override;
+  bool diffusion_is_fixed() const override { return !learn_diffusion_; }
   double local_objective(const TransitionWindow& window, std::uint64_t draw,
                          bool count_shared_terms, Eigen::VectorXd& gradient) override;
   void averages_at(const std::vector<double>& points, std::uint64_t draw,

@@ -58,6 +58,8 @@ class Model {
   virtual std::vector<std::string> parameter_names() const = 0;
   virtual std::vector<double> parameters() const = 0;
   virtual void set_parameters(const std::vector<double>& values) = 0;
+  /// Whether σσᵀ depends on physical parameter `index` (conservatively true by default).
+  virtual bool diffusion_depends_on_parameter(int /*index*/) const { return true; }
 
   // ---- fast dynamics (simulation) ---------------------------------------------------------
   /// B(x, y): m values (the fast drift without the factor n).
