@@ -63,6 +63,22 @@ InterpolatedAveragingObjective::InterpolatedAveragingObjective(MPI_Comm comm,
     log_dt_sum_ += std::log(dt);
   if (estimator_.diffusion_is_fixed() && TransitionMoments::affordable(grid_, window_.total))
     moments_.emplace(comm_, grid_, window_);
+
+  // Nodes are split into contiguous blocks over ranks for the averages and their pull-back.
+  int rank = 0, size = 1;
+  MPI_Comm_rank(comm_, &rank);
+  MPI_Comm_size(comm_, &size);
+  first_rank_ = rank == 0;
+  my_nodes_ = block_partition(grid_.node_count(), rank, size);
+  my_points_.assign(grid_.nodes().begin() + my_nodes_.begin * d,
+                    grid_.nodes().begin() + my_nodes_.end * d);
+  my_weights_.assign(node_weights_.begin() + my_nodes_.begin,
+                     node_weights_.begin() + my_nodes_.end);
+  for (int r = 0; r < size; ++r) {
+    const IndexRange block = block_partition(grid_.node_count(), r, size);
+    node_counts_.push_back(static_cast<int>(block.size()));
+    node_displacements_.push_back(static_cast<int>(block.begin));
+  }
   start_error_ = interpolation_error(0);
 }
 
@@ -149,7 +165,7 @@ double InterpolatedAveragingObjective::evaluate(const Eigen::VectorXd& parameter
   estimator_.set_parameters(parameters);
   const int d = window_.dim;
   const std::size_t nodes = grid_.node_count();
-  estimator_.averages_at(grid_.nodes(), draw, node_drift_, node_diffusion_);
+  gather_node_averages(draw);
 
   // buffer = [value, ∂J/∂b̄ at the nodes (nodes × d), ∂J/∂Σ̄ at the nodes (nodes × d × d)]
   buffer_.assign(1 + nodes * d * (1 + d), 0.0);
@@ -163,13 +179,41 @@ double InterpolatedAveragingObjective::evaluate(const Eigen::VectorXd& parameter
   } else {
     evaluate_transitions(drift_adjoint, diffusion_adjoint);
   }
-  // Every rank now holds the same node adjoints and pulls them back identically.
-  const std::vector<double> drift_nodes(drift_adjoint, drift_adjoint + nodes * d);
-  const std::vector<double> diffusion_nodes(diffusion_adjoint, diffusion_adjoint + nodes * d * d);
-  gradient = Eigen::VectorXd::Zero(estimator_.parameter_count());
-  const double penalty = estimator_.pull_back_averages(grid_.nodes(), draw, drift_nodes,
-                                                       diffusion_nodes, node_weights_, gradient);
-  return buffer_[0] + penalty;
+  // Every rank now holds the node adjoints of all nodes and pulls back those of its own block;
+  // one Allreduce sums [penalty, gradient].
+  const std::vector<double> drift_nodes(drift_adjoint + my_nodes_.begin * d,
+                                        drift_adjoint + my_nodes_.end * d);
+  const std::vector<double> diffusion_nodes(diffusion_adjoint + my_nodes_.begin * d * d,
+                                            diffusion_adjoint + my_nodes_.end * d * d);
+  const double value = buffer_[0];
+  const Eigen::Index size = estimator_.parameter_count();
+  Eigen::VectorXd local_gradient = Eigen::VectorXd::Zero(size);
+  const double penalty = estimator_.pull_back_averages(
+      my_points_, draw, drift_nodes, diffusion_nodes, my_weights_, first_rank_, local_gradient);
+  buffer_.resize(1 + static_cast<std::size_t>(size));
+  buffer_[0] = penalty;
+  std::copy(local_gradient.data(), local_gradient.data() + size, buffer_.begin() + 1);
+  MPI_Allreduce(MPI_IN_PLACE, buffer_.data(), static_cast<int>(buffer_.size()), MPI_DOUBLE, MPI_SUM,
+                comm_);
+  gradient = Eigen::Map<const Eigen::VectorXd>(buffer_.data() + 1, size);
+  return value + buffer_[0];
+}
+
+void InterpolatedAveragingObjective::gather_node_averages(std::uint64_t draw) {
+  const int d = window_.dim;
+  std::vector<double> drift, diffusion;
+  estimator_.averages_at(my_points_, draw, drift, diffusion);
+  node_drift_.resize(grid_.node_count() * d);
+  node_diffusion_.resize(grid_.node_count() * d * d);
+  const auto gather = [&](const std::vector<double>& mine, std::vector<double>& all, int per_node) {
+    std::vector<int> counts(node_counts_), displacements(node_displacements_);
+    for (std::size_t r = 0; r < counts.size(); ++r)
+      counts[r] *= per_node, displacements[r] *= per_node;
+    MPI_Allgatherv(mine.data(), static_cast<int>(mine.size()), MPI_DOUBLE, all.data(),
+                   counts.data(), displacements.data(), MPI_DOUBLE, comm_);
+  };
+  gather(drift, node_drift_, d);
+  gather(diffusion, node_diffusion_, d * d);
 }
 
 void InterpolatedAveragingObjective::evaluate_transitions(double* drift_adjoint,

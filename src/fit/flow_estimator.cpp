@@ -238,7 +238,7 @@ double FlowEstimator::pull_back_averages(const std::vector<double>& points, std:
                                          const std::vector<double>& drift_adjoint,
                                          const std::vector<double>& diffusion_adjoint,
                                          const std::vector<double>& point_weights,
-                                         VectorXd& gradient) {
+                                         bool count_shared_terms, VectorXd& gradient) {
   const int d = model_.slow_dim(), L = samples_;
   const std::size_t count = points.size() / d;
   const MatrixXd z = base_samples(Purpose::kFitBaseSamples, draw, L);
@@ -262,7 +262,7 @@ double FlowEstimator::pull_back_averages(const std::vector<double>& points, std:
     y_adjoint.setZero(y.rows(), y.cols());
     for (std::size_t j = 0; j < count; ++j)
       pull(j, y.data(), y_adjoint.data());
-    penalty = add_penalty(y, lambda_ / L, y_adjoint);
+    if (count_shared_terms) penalty = add_penalty(y, lambda_ / L, y_adjoint);
     flow_.backward(y_adjoint, VectorXd::Zero(L), flow_gradient, nullptr, nullptr);
   } else {
     for (std::size_t first = 0; first < count; first += conditional_chunk()) {

@@ -144,7 +144,8 @@ void UnstructuredEstimator::averages_at(const std::vector<double>& points, std::
 double UnstructuredEstimator::pull_back_averages(const std::vector<double>& points, std::uint64_t,
                                                  const std::vector<double>& drift_adjoint,
                                                  const std::vector<double>& diffusion_adjoint,
-                                                 const std::vector<double>&, VectorXd& gradient) {
+                                                 const std::vector<double>&, bool,
+                                                 VectorXd& gradient) {
   const int d = dim_;
   const Index outputs = mlp_.spec().outputs;
   constexpr std::size_t kChunk = 8192;

@@ -39,13 +39,14 @@ class AveragedEstimator {
                            std::vector<double>& drift, std::vector<double>& diffusion) = 0;
 
   /// Reverse mode of averages_at: ADDS Σ_j ⟨adjoint_j, ∂(b̄_j, Σ̄_j)/∂ϑ⟩ to `gradient`, plus the
-  /// moment penalty and its gradient (a conditional flow's penalty is the mean over the points
-  /// weighted by `point_weights`, which sum to 1); returns the penalty.
+  /// moment penalty and its gradient (a conditional flow's penalty is the sum over the points
+  /// weighted by `point_weights`, which sum to 1 over all ranks' points; a decoupled flow's is
+  /// added only when `count_shared_terms`); returns the penalty.
   virtual double pull_back_averages(const std::vector<double>& points, std::uint64_t draw,
                                     const std::vector<double>& drift_adjoint,
                                     const std::vector<double>& diffusion_adjoint,
                                     const std::vector<double>& point_weights,
-                                    Eigen::VectorXd& gradient) = 0;
+                                    bool count_shared_terms, Eigen::VectorXd& gradient) = 0;
 
   /// b̄ (G×d) and Σ̄ (G×d×d) at `points` (G×d), with the evaluation samples.
   virtual void evaluate(const std::vector<double>& points, std::vector<double>& drift,

@@ -5,11 +5,13 @@
 //   exact         b̄, Σ̄ by Monte Carlo at every observation: each rank adds its window's part
 //                 of [value, gradient], then one Allreduce of [value, gradient].
 //   interpolated  b̄, Σ̄ by Monte Carlo at the nodes of a grid over the visited box (replicated),
-//                 interpolated to the observations; one Allreduce of [value, ∂J/∂(node b̄, Σ̄)],
-//                 then every rank pulls the node adjoints back through the estimator. With a
-//                 fixed, uniform Σ̄ (known σ) the likelihood comes from the transitions'
-//                 moments per cell (fit/transition_moments.hpp): no pass over the transitions
-//                 and no communication per evaluation.
+//                 interpolated to the observations. Each rank averages a block of the nodes
+//                 (Allgatherv), adds its transitions' part of [value, ∂J/∂(node b̄, Σ̄)]
+//                 (Allreduce), pulls its nodes' adjoints back through the estimator
+//                 (Allreduce of [penalty, gradient]). With a fixed, uniform Σ̄ (known σ) the
+//                 likelihood comes from the transitions' moments per cell, summed over ranks
+//                 once (fit/transition_moments.hpp): no pass over the transitions and no
+//                 reduction of node adjoints.
 #include <mpi.h>
 
 #include <Eigen/Core>
@@ -25,6 +27,7 @@
 #include "msflow/fit/interpolation_grid.hpp"
 #include "msflow/fit/transition_moments.hpp"
 #include "msflow/fit/transition_window.hpp"
+#include "msflow/parallel/partition.hpp"
 
 namespace msflow::fit {
 
@@ -79,6 +82,8 @@ class InterpolatedAveragingObjective : public FitObjective {
  private:
   /// The pass over every rank's transitions, then the Allreduce of buffer_.
   void evaluate_transitions(double* drift_adjoint, double* diffusion_adjoint);
+  /// node_drift_, node_diffusion_ at all nodes: each rank averages its block, then Allgatherv.
+  void gather_node_averages(std::uint64_t draw);
 
   MPI_Comm comm_;
   AveragedEstimator& estimator_;
@@ -88,6 +93,10 @@ class InterpolatedAveragingObjective : public FitObjective {
   double log_dt_sum_ = 0;             ///< Σ ln Δ_k over this rank's transitions
   InterpolationError start_error_;
   std::optional<TransitionMoments> moments_;  ///< set when Σ̄ is fixed and they are affordable
+  bool first_rank_ = true;
+  IndexRange my_nodes_;  ///< this rank's block of nodes
+  std::vector<double> my_points_, my_weights_;
+  std::vector<int> node_counts_, node_displacements_;  ///< every rank's block
   std::vector<double> node_drift_, node_diffusion_, buffer_;
 };
 

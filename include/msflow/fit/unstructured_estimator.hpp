@@ -23,7 +23,7 @@ class UnstructuredEstimator : public AveragedEstimator {
   double pull_back_averages(const std::vector<double>& points, std::uint64_t draw,
                             const std::vector<double>& drift_adjoint,
                             const std::vector<double>& diffusion_adjoint,
-                            const std::vector<double>& point_weights,
+                            const std::vector<double>& point_weights, bool count_shared_terms,
                             Eigen::VectorXd& gradient) override;
   void evaluate(const std::vector<double>& points, std::vector<double>& drift,
                 std::vector<double>& diffusion) override;
