@@ -35,7 +35,8 @@ void declare_fit_options(OptionCatalog& catalog) {
   fit("averaging", "exact",
       "exact: b̄, Σ̄ by Monte Carlo at every observation (cost transitions × L per evaluation); "
       "interpolated: at the nodes of a grid over the visited box only, interpolated to the "
-      "observations (cost nodes × L; d <= 3)");
+      "observations (cost nodes × L; d <= 3; with σ known the transitions enter only through "
+      "moments per cell, so the cost does not grow with their number)");
   fit("tolerance", "1e-4",
       "interpolated: largest allowed |interpolated - Monte Carlo| of b̄ components and Σ̄ "
       "entries at the cell centres (checked before and after the fit)");

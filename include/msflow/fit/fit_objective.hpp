@@ -1,10 +1,9 @@
 #pragma once
-// J(ϑ) and ∇J over all ranks' transitions, the same on every rank, with one MPI_Allreduce per
-// evaluation (DESIGN.md §3.3). Parameters are replicated. Two ways to average (`[fit]
-// averaging`, DESIGN.md §4):
+// J(ϑ) and ∇J over all ranks' transitions, the same on every rank (DESIGN.md §3.3).
+// Parameters are replicated. Two ways to average (`[fit] averaging`, DESIGN.md §4):
 //   exact         b̄, Σ̄ by Monte Carlo at every observation: each rank adds its window's part
 //                 of [value, gradient], then one Allreduce of [value, gradient].
-//   interpolated  b̄, Σ̄ by Monte Carlo at the nodes of a grid over the visited box (replicated),
+//   interpolated  b̄, Σ̄ by Monte Carlo at the nodes of a grid over the visited box,
 //                 interpolated to the observations. Each rank averages a block of the nodes
 //                 (Allgatherv), adds its transitions' part of [value, ∂J/∂(node b̄, Σ̄)]
 //                 (Allreduce), pulls its nodes' adjoints back through the estimator
