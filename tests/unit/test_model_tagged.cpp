@@ -272,6 +272,42 @@ TEST(ModelTagged, RepeatedExactStepsRelaxToTheStationaryVariance) {
   EXPECT_NEAR(variance.mean(), s2, 0.01 * s2);
 }
 
+TEST(ModelTagged, ExactStepsKeepTheStationaryVarianceForOddN) {
+  // Table 1's N = 15 with the fast steps of its n = 1000 and n = 15000 simulations (τ = n·h =
+  // 0.1 and 1): started in π0, the chains must stay at mean c and variance s² (1%).
+  const int N = 15;
+  const double k = 1, ks = 0.5, beta = 1, c = 0.5;
+  const auto model =
+      test::make_model({"--model.d", "1", "--model.N", "15", "--model.k", "1", "--model.ks", "0.5",
+                        "--model.beta", "1", "--model.c", "0.5"});
+  const double s2 = solvent_variance(N, k, ks, beta);
+  for (const double tau : {0.1, 1.0}) {
+    const auto step = model->exact_fast_step(tau);
+    const int chains = 400, steps = 2000;
+    const double x = 0;
+    RunningStats variance, mean;
+    std::vector<double> y(N);
+    for (int chain = 0; chain < chains; ++chain) {
+      const auto xi = test::normals(43, chain, static_cast<std::size_t>(steps + 1) * N);
+      model->sample_invariant(&x, xi.data(), y.data());
+      double q = 0, shift = 0;
+      for (int s = 1; s <= steps; ++s) {
+        step(&x, xi.data() + s * N, y.data());
+        for (int j = 0; j < N; ++j) {
+          q += (y[j] - c) * (y[j] - c);
+          shift += y[j] - c;
+        }
+      }
+      variance.add(q / (static_cast<double>(steps) * N));
+      mean.add(shift / (static_cast<double>(steps) * N));
+    }
+    EXPECT_NEAR(variance.mean(), s2, 0.01 * s2) << "tau = " << tau;
+    EXPECT_NEAR(mean.mean(), 0, 4 * mean.standard_error() + 1e-3) << "tau = " << tau;
+    std::cout << "[ agreement ] N = 15, tau = " << tau << ": variance " << variance.mean() << " ± "
+              << variance.standard_error() << " (s² = " << s2 << ")\n";
+  }
+}
+
 /// Per-chain time average of the mean square displacement from c under Euler–Maruyama steps
 /// y += h B(y) + √h α ξ of fast time h, starting from π0.
 RunningStats euler_variance(const Model& model, double h, int chains, int burn_in, int steps,
