@@ -272,14 +272,18 @@ TEST(ModelTagged, RepeatedExactStepsRelaxToTheStationaryVariance) {
   EXPECT_NEAR(variance.mean(), s2, 0.01 * s2);
 }
 
+/// `tagged` d = 1 with Table 1's solvent (k = 1, k_s = 0.5, β = 1, c = 0.5) and N particles.
+std::unique_ptr<Model> table1_solvent(int N) {
+  return test::make_model({"--model.d", "1", "--model.N", std::to_string(N), "--model.k", "1",
+                           "--model.ks", "0.5", "--model.beta", "1", "--model.c", "0.5"});
+}
+
 TEST(ModelTagged, ExactStepsKeepTheStationaryVarianceForOddN) {
   // Table 1's N = 15 with the fast steps of its n = 1000 and n = 15000 simulations (τ = n·h =
   // 0.1 and 1): started in π0, the chains must stay at mean c and variance s² (1%).
   const int N = 15;
   const double k = 1, ks = 0.5, beta = 1, c = 0.5;
-  const auto model =
-      test::make_model({"--model.d", "1", "--model.N", "15", "--model.k", "1", "--model.ks", "0.5",
-                        "--model.beta", "1", "--model.c", "0.5"});
+  const auto model = table1_solvent(N);
   const double s2 = solvent_variance(N, k, ks, beta);
   for (const double tau : {0.1, 1.0}) {
     const auto step = model->exact_fast_step(tau);
@@ -340,9 +344,7 @@ TEST(ModelTagged, EulerStepsReproduceTheStationaryVarianceToOrderH) {
   // 0.01 the bias is 0.3% of s²; with 0.2 it is ~6% and must match the predicted inflation.
   const int N = 10;
   const double k = 1, ks = 0.5, beta = 1, c = 0.5;
-  const auto model =
-      test::make_model({"--model.d", "1", "--model.N", "10", "--model.k", "1", "--model.ks", "0.5",
-                        "--model.beta", "1", "--model.c", "0.5"});
+  const auto model = table1_solvent(N);
   const double K = model->fast_stiffness();
   ASSERT_DOUBLE_EQ(K, k + ks * N);
   const double s2 = solvent_variance(N, k, ks, beta);
