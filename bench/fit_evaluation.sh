@@ -26,7 +26,8 @@ for repeat in $(seq "$repeats"); do
       --flow.width 64 --fit.progress 0 --run.checkpoint_every 0 --out "$work/fit.h5" \
       > "$work/fit.log"
     line=$(grep 'objective + gradient' "$work/fit.log")
-    echo "repeat $repeat, ranks=$ranks: ${line#objective + gradient: }"
+    echo "repeat $repeat, ranks=$ranks: ${line#objective + gradient: };" \
+      "$(grep -o 'peak memory .* per rank' "$work/fit.log")"
     echo "$repeat $ranks $(awk '{print $4}' <<< "$line")" >> "$work/times"
   done
 done
@@ -46,7 +47,8 @@ for d in 1 2; do
       --out "$work/fit.h5" > "$work/fit.log"
     echo "interpolated averaging, d=$d, ranks=$ranks:" \
       "$(grep -o '[0-9.e+-]* s per iteration' "$work/fit.log")" \
-      "($(grep -o '[0-9]* nodes' "$work/fit.log"))"
+      "($(grep -o '[0-9]* nodes' "$work/fit.log"));" \
+      "$(grep -o 'peak memory .* per rank' "$work/fit.log")"
   done
 done
 /usr/bin/python3 - "$work/times" <<'PY'

@@ -207,14 +207,11 @@ class FitProblem {
     if (estimator_->kind() == "flow" && evaluations > 0 && !interpolated_objective())
       log_.print("objective + gradient: ", format_number(seconds / evaluations), " s per ",
                  "evaluation, ", format_number(pairs / seconds),
-                 " (transition, sample) pairs/s "
-                 "on ",
-                 size_, " rank", size_ > 1 ? "s" : "", "; peak memory ",
-                 format_number(max_peak_resident_bytes(comm_) / 1048576.0), " MiB per rank");
+                 " (transition, sample) pairs/s on ", size_, " rank", size_ > 1 ? "s" : "");
     log_.print("optimized: J = ", format_number(s.history.objective.back()), " after ", s.iteration,
                " iterations, ",
                format_number(seconds / std::max<double>(1, s.iteration - first_iteration_)),
-               " s per iteration");
+               " s per iteration; ", peak_memory());
     return true;
   }
 
@@ -262,8 +259,14 @@ class FitProblem {
     }
     log_.print("TAO ", type, ": ", result.reason, " after ", result.iterations,
                " iterations, J = ", format_number(result.objective),
-               ", |grad J| = ", format_number(result.gradient_norm));
+               ", |grad J| = ", format_number(result.gradient_norm), "; ", peak_memory());
     return true;
+  }
+
+  /// "peak memory X MiB per rank" (the largest over the ranks; collective).
+  std::string peak_memory() const {
+    return "peak memory " + format_number(max_peak_resident_bytes(comm_) / 1048576.0) +
+           " MiB per rank";
   }
 
   // ---- 6. estimate on a grid over the visited region
