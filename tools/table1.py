@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Collects the drift MSE of a Table-1 sweep (jobs/table1.sh) into one Markdown table next to
-the values of Saha & Ganguly's Table 1.  usage: tools/table1.py RESULTS_DIR
+the values of Saha & Ganguly's Table 1.  usage: tools/table1.py RESULTS_DIR [RESULTS_DIR ...]
+
+Several directories are sweeps with different base seeds (SEED=2 jobs/table1.sh DIR2 ...):
+each cell then shows the median over the directories that have it and, in brackets, the range.
 
 Beside the flow and the unstructured baseline, each setting gets a row "exact family": the
 least-squares fit, to the same increments (pooled on a fine grid of x), of the exact b̄ formula
@@ -136,8 +139,15 @@ def cached_exact_family_mse(path):
     return cache[key]
 
 
-def cell(value, paper):
-    text = "–" if value is None else f"{value:.2g}"
+def cell(values, paper):
+    """'median [min–max]' of one cell's values over the sweeps (missing ones skipped)."""
+    values = sorted(v for v in values if v is not None)
+    if not values:
+        text = "–"
+    elif len(values) == 1:
+        text = f"{values[0]:.2g}"
+    else:
+        text = f"{np.median(values):.2g} [{values[0]:.2g}–{values[-1]:.2g}]"
     return text + (f" ({paper})" if paper is not None else "")
 
 
@@ -159,22 +169,28 @@ def describe_data(results, d, N):
 
 
 def main():
-    results = sys.argv[1] if len(sys.argv) > 1 else "results/table1"
+    sweeps = sys.argv[1:] or ["results/table1"]
     settings = sorted({tuple(int(p[1:]) for p in os.path.basename(f)[5:-3].split("_")[:2])
+                       for results in sweeps
                        for f in glob.glob(os.path.join(results, "data_*.h5"))})
     if not settings:
-        sys.exit(f"no data_*.h5 in {results}")
+        sys.exit(f"no data_*.h5 in {' '.join(sweeps)}")
     print("drift MSE against the exact b̄ over the visited box (paper's value in parentheses); "
-          "data: trajectories × length, transitions M, spacing Δ\n")
+          "data: trajectories × length, transitions M, spacing Δ")
+    if len(sweeps) > 1:
+        print(f"median [range] over {len(sweeps)} sweeps with different seeds: {' '.join(sweeps)}")
+    print()
     print("| setting | data | estimator | " + " | ".join(f"n={n}" for n in SEPARATIONS) + " |")
     print("|---|---|---|" + "---|" * len(SEPARATIONS))
     for d, N in settings:
-        data = describe_data(results, d, N)
+        data = " / ".join(sorted({describe_data(results, d, N) for results in sweeps} - {""}))
         for estimator, paper in (("flow", PAPER), ("unstructured", PAPER_UNSTRUCTURED)):
-            values = [cell(mse(os.path.join(results, f"{estimator}_d{d}_N{N}_n{n}.h5")),
-                           paper.get((d, N), {}).get(n)) for n in SEPARATIONS]
+            values = [cell([mse(os.path.join(results, f"{estimator}_d{d}_N{N}_n{n}.h5"))
+                            for results in sweeps], paper.get((d, N), {}).get(n))
+                      for n in SEPARATIONS]
             print(f"| d={d}, N={N} | {data} | {estimator} | " + " | ".join(values) + " |")
-        floors = [cell(cached_exact_family_mse(os.path.join(results, f"data_d{d}_N{N}_n{n}.h5")), None)
+        floors = [cell([cached_exact_family_mse(os.path.join(results, f"data_d{d}_N{N}_n{n}.h5"))
+                        for results in sweeps], None)
                   for n in SEPARATIONS]
         print(f"| d={d}, N={N} | {data} | exact family | " + " | ".join(floors) + " |")
 
