@@ -48,8 +48,8 @@ for cell in "${cells[@]}"; do
   if [[ ! -e "$results/data_$tag.h5" ]]; then
     echo "== $tag: simulate"
     "$mpiexec" -n "$ranks" "$msflow" simulate --config "$config" "${model[@]}" "${fine_step[@]}" \
-      --simulate.seed "$cell_seed" --simulate.progress 60 "${simulate_options[@]}" --out "$results/data_$tag.h5" \
-      > "$results/simulate_$tag.log"
+      --simulate.seed "$cell_seed" --simulate.progress 60 "${simulate_options[@]}" \
+      --out "$results/data_$tag.h5" > "$results/simulate_$tag.log"
   fi
   for estimator in flow unstructured; do
     [[ -e "$results/${estimator}_$tag.h5" ]] && continue
