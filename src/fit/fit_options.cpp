@@ -16,6 +16,9 @@ void declare_fit_options(OptionCatalog& catalog) {
       "weight of the moment penalty lambda*m_p (the likelihood grows with M, "
       "the penalty does not)");
   fit("p", "2", "order p >= 1 of the moment penalty m_p = mean |T(z)|^p");
+  fit("weight_decay", "0",
+      "flow: weight of (w/2)|theta_c|^2 over the coupling layers' parameters (not the final "
+      "elementwise affine layer): pulls the learned law towards a Gaussian");
   fit("optimizer", "adam",
       "adam: fresh base samples every iteration; tao: PETSc TAO on frozen samples");
   fit("tao_type", "lmvm", "TAO method for --fit.optimizer tao (lmvm, bqnls, ...)");

@@ -72,6 +72,7 @@ FlowEstimator::FlowEstimator(const Config& config, Model& model, std::size_t tot
       eval_samples_(static_cast<int>(config.get_int("fit.eval_samples"))),
       lambda_(config.get_double("fit.lambda")),
       power_(config.get_double("fit.p")),
+      weight_decay_(config.get_double("fit.weight_decay")),
       seed_(config.get_uint64("fit.seed")),
       total_transitions_(total_transitions),
       learned_(learned_from(config, model)) {
@@ -79,6 +80,7 @@ FlowEstimator::FlowEstimator(const Config& config, Model& model, std::size_t tot
   require(eval_samples_ >= 1, "option --fit.eval_samples: must be >= 1");
   require(lambda_ >= 0, "option --fit.lambda: must be >= 0");
   require(power_ >= 1, "option --fit.p: must be >= 1");
+  require(weight_decay_ >= 0, "option --fit.weight_decay: must be >= 0");
   flow_.initialize(seed_);  // the identity map: y = z to start with
 }
 
@@ -129,6 +131,17 @@ double FlowEstimator::add_penalty(const Eigen::Ref<const MatrixXd>& y, double we
     if (norm > 0) y_adjoint.col(l) += weight * power_ * std::pow(norm, power_ - 2) * y.col(l);
   }
   return weight * penalty;
+}
+
+double FlowEstimator::add_weight_decay(VectorXd& flow_gradient) const {
+  if (weight_decay_ == 0) return 0;
+  // The couplings come first in the flat vector; the elementwise affine layer (location and
+  // scale) is left free, so the decay pulls the law towards a Gaussian, not towards N(0, I).
+  const Index affine = flow_.spec().elementwise_affine ? 2 * flow_.dim() : 0;
+  const Index couplings = flow_.parameter_count() - affine;
+  const VectorXd theta = flow_.parameters().head(couplings);
+  flow_gradient.head(couplings) += weight_decay_ * theta;
+  return 0.5 * weight_decay_ * theta.squaredNorm();
 }
 
 std::size_t FlowEstimator::conditional_chunk() const {
@@ -200,6 +213,7 @@ double FlowEstimator::local_objective(const TransitionWindow& window, std::uint6
       flow_.backward(y_adjoint, VectorXd::Zero(y.cols()), flow_gradient, nullptr, nullptr);
     }
   }
+  if (count_shared_terms) value += add_weight_decay(flow_gradient);
   gradient.head(flow_.parameter_count()) += flow_gradient;
   for (std::size_t i = 0; i < learned_.size(); ++i)
     gradient[flow_.parameter_count() + static_cast<Index>(i)] += eta_adjoint[learned_[i]];
@@ -278,6 +292,7 @@ double FlowEstimator::pull_back_averages(const std::vector<double>& points, std:
       flow_.backward(y_adjoint, VectorXd::Zero(y.cols()), flow_gradient, nullptr, nullptr);
     }
   }
+  if (count_shared_terms) penalty += add_weight_decay(flow_gradient);
   gradient.head(flow_.parameter_count()) += flow_gradient;
   for (std::size_t i = 0; i < learned_.size(); ++i)
     gradient[flow_.parameter_count() + static_cast<Index>(i)] += eta_adjoint[learned_[i]];

@@ -46,6 +46,8 @@ TEST(MpiFitObjective, DecoupledFlowIsRankIndependent) {
 
 TEST(MpiFitObjective, ConditionalFlowIsRankIndependent) {
   expect_rank_independent({"--model.name", "tagged-coupled", "--model.N", "3"});
+  expect_rank_independent(
+      {"--model.name", "tagged-coupled", "--model.N", "3", "--fit.weight_decay", "0.7"});
 }
 
 TEST(MpiFitObjective, UnstructuredIsRankIndependent) {
@@ -58,6 +60,9 @@ TEST(MpiFitObjective, UnstructuredIsRankIndependent) {
 TEST(MpiFitObjective, InterpolatedDecoupledFlowIsRankIndependent) {
   expect_rank_independent({"--model.name", "tagged", "--fit.lambda", "0.1", "--fit.averaging",
                            "interpolated", "--fit.nodes", "16"});
+  // The weight decay is a shared term: counted once, by the first rank.
+  expect_rank_independent({"--model.name", "tagged", "--fit.lambda", "0.1", "--fit.weight_decay",
+                           "0.7", "--fit.averaging", "interpolated", "--fit.nodes", "16"});
 }
 
 TEST(MpiFitObjective, InterpolatedConditionalFlowIsRankIndependent) {

@@ -60,6 +60,11 @@ TEST(FitObjectiveGradient, DecoupledFlowAffine) {
   check_gradient({"tagged affine", {"--model.name", "tagged", "--fit.lambda", "0.1"}});
 }
 
+TEST(FitObjectiveGradient, DecoupledFlowWeightDecay) {
+  check_gradient({"tagged affine weight decay",
+                  {"--model.name", "tagged", "--fit.lambda", "0.1", "--fit.weight_decay", "0.7"}});
+}
+
 TEST(FitObjectiveGradient, DecoupledFlowSplineTwoDimensions) {
   check_gradient({"tagged spline d=2",
                   {"--model.name", "tagged", "--model.d", "2", "--model.N", "3", "--flow.type",
@@ -69,6 +74,12 @@ TEST(FitObjectiveGradient, DecoupledFlowSplineTwoDimensions) {
 TEST(FitObjectiveGradient, ConditionalFlow) {
   check_gradient({"tagged-coupled conditional",
                   {"--model.name", "tagged-coupled", "--model.N", "4", "--fit.lambda", "0.1"}});
+}
+
+TEST(FitObjectiveGradient, ConditionalFlowWeightDecay) {
+  check_gradient({"tagged-coupled conditional weight decay",
+                  {"--model.name", "tagged-coupled", "--model.N", "4", "--fit.lambda", "0.1",
+                   "--fit.weight_decay", "0.7"}});
 }
 
 TEST(FitObjectiveGradient, LearnedDiffusion) {
@@ -110,6 +121,47 @@ TEST(FitObjectiveGradient, InterpolatedConditionalFlow) {
   check_gradient(
       {"interpolated tagged-coupled",
        interpolated({"--model.name", "tagged-coupled", "--model.N", "4", "--fit.lambda", "0.1"})});
+}
+
+TEST(FitObjectiveGradient, InterpolatedFlowWeightDecay) {
+  check_gradient({"interpolated tagged weight decay",
+                  interpolated({"--model.name", "tagged", "--model.N", "4", "--fit.lambda", "0.1",
+                                "--fit.weight_decay", "0.7"})});
+}
+
+// The decay adds exactly (w/2)|θ_c|² and w·θ_c over the coupling parameters θ_c and nothing
+// over the final elementwise affine layer (the law's location and scale stay free), whichever
+// averaging evaluates J.
+TEST(FitObjectiveWeightDecay, AddsHalfSquaredNormOfCouplingParameters) {
+  const double decay = 0.7;
+  for (const auto& averaging : {"exact", "interpolated"}) {
+    const std::vector<std::string> base = {"--model.name", "tagged", "--model.N",       "4",
+                                           "--fit.lambda", "0.1",    "--fit.averaging", averaging,
+                                           "--fit.nodes",  "5"};
+    std::vector<std::string> decayed = base;
+    decayed.insert(decayed.end(), {"--fit.weight_decay", std::to_string(decay)});
+    const Config plain_config = testing::fit_config(base);
+    const Config decayed_config = testing::fit_config(decayed);
+    testing::SmallFitProblem plain(plain_config, 40), with_decay(decayed_config, 40);
+    Eigen::VectorXd theta = plain.estimator->parameters();
+    std::mt19937_64 generator(5);
+    std::normal_distribution<double> normal(0.0, 0.3);
+    for (Eigen::Index i = 0; i < theta.size(); ++i)
+      theta[i] += normal(generator);
+    Eigen::VectorXd plain_gradient, decayed_gradient;
+    const double plain_value = plain.objective(plain_config)->evaluate(theta, 3, plain_gradient);
+    const double decayed_value =
+        with_decay.objective(decayed_config)->evaluate(theta, 3, decayed_gradient);
+    const Eigen::Index affine = 2 * 4;  // s and t of the m = N·d = 4 fast coordinates
+    const Eigen::Index couplings = theta.size() - affine;
+    const double expected = 0.5 * decay * theta.head(couplings).squaredNorm();
+    EXPECT_NEAR(decayed_value - plain_value, expected, 1e-9 * std::abs(decayed_value)) << averaging;
+    const Eigen::VectorXd difference = decayed_gradient - plain_gradient;
+    EXPECT_LT((difference.head(couplings) - decay * theta.head(couplings)).cwiseAbs().maxCoeff(),
+              1e-9)
+        << averaging;
+    EXPECT_EQ(difference.tail(affine).cwiseAbs().maxCoeff(), 0.0) << averaging;
+  }
 }
 
 // σ constant in x: the diffusion is the same at every node and is inverted once.

@@ -42,6 +42,9 @@ class FlowEstimator : public AveragedEstimator {
   /// weight·Σ_l |y_l|^p over the columns of y; its gradient is added to y_adjoint.
   double add_penalty(const Eigen::Ref<const Eigen::MatrixXd>& y, double weight,
                      Eigen::Ref<Eigen::MatrixXd> y_adjoint) const;
+  /// (weight_decay/2)·|θ_c|² over the coupling layers' parameters θ_c (not the final elementwise
+  /// affine layer); its gradient is added to flow_gradient.
+  double add_weight_decay(Eigen::VectorXd& flow_gradient) const;
   /// Conditional flow: y = T(z; x_j) for the `count` points x_j at `points` (count × d), the
   /// L = z.cols() columns of point j at j·L; the flow keeps what backward() needs.
   void push_conditional(const Eigen::MatrixXd& z, const double* points, std::size_t count,
@@ -53,7 +56,7 @@ class FlowEstimator : public AveragedEstimator {
   flow::Flow flow_;
   bool conditional_;
   int samples_, eval_samples_;
-  double lambda_, power_;
+  double lambda_, power_, weight_decay_;
   std::uint64_t seed_;
   std::size_t total_transitions_;
   std::vector<int> learned_;  ///< indices into model_.parameter_names()
