@@ -118,6 +118,7 @@ class FitProblem {
     state_ = std::make_unique<TrainingState>(estimator_->parameters());
     log_.print("estimator ", estimator_->kind(), " with ", estimator_->parameter_count(),
                " parameters; model ", model_->name(), " (m = ", model_->fast_dim(), ")");
+    log_.print(estimator_->describe_penalties());
     log_.print(objective_->describe());
     if (const auto* interpolated = interpolated_objective()) {
       config_.resolve("fit.nodes", std::to_string(interpolated->grid().intervals()));

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "msflow/core/error.hpp"
+#include "msflow/core/log.hpp"
 #include "msflow/fit/gaussian_transition.hpp"
 #include "msflow/flow/flow_io.hpp"
 #include "msflow/rng/counter_rng.hpp"
@@ -391,6 +392,15 @@ std::string FlowEstimator::describe_physical_parameters() const {
   for (int index : learned_)
     out << (out.tellp() > 0 ? ", " : "") << names[index] << " = " << eta[index];
   return out.str();
+}
+
+std::string FlowEstimator::describe_penalties() const {
+  std::string text = "penalties: moment " + format_number(lambda_) + "·mean|T(z)|^" +
+                     format_number(power_) + " (--fit.lambda, --fit.p)";
+  if (weight_decay_ > 0)
+    text += ", weight decay (" + format_number(weight_decay_) +
+            "/2)·|θ_c|² over the coupling layers (--fit.weight_decay)";
+  return text;
 }
 
 }  // namespace msflow::fit

@@ -57,6 +57,9 @@ class AveragedEstimator {
 
   /// One line per learned physical parameter, "A = 1.02", for the log (empty if none).
   virtual std::string describe_physical_parameters() const { return ""; }
+
+  /// The terms added to −ln L, for the log (e.g. "penalty 1·m_2 + (10/2)|θ_c|²").
+  virtual std::string describe_penalties() const = 0;
 };
 
 /// The estimator chosen by --fit.model for `model` (which it may modify: learned η).

@@ -33,6 +33,7 @@ class FlowEstimator : public AveragedEstimator {
                 std::vector<double>& diffusion) override;
   void write(MPI_Comm comm, hid_t file) override;
   std::string describe_physical_parameters() const override;
+  std::string describe_penalties() const override;
 
   const flow::Flow& flow() const { return flow_; }
 

@@ -12,6 +12,10 @@ class UnstructuredEstimator : public AveragedEstimator {
   UnstructuredEstimator(const Config& config, const Model& model);
 
   std::string kind() const override { return "unstructured"; }
+  std::string describe_penalties() const override {
+    return "penalties: none (the paper's baseline; --fit.lambda and --fit.weight_decay act on the "
+           "flow only)";
+  }
   Eigen::Index parameter_count() const override { return mlp_.parameter_count(); }
   Eigen::VectorXd parameters() const override;
   void set_parameters(const Eigen::VectorXd& parameters) override;
