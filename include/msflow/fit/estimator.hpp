@@ -25,8 +25,8 @@ class AveragedEstimator {
   virtual void set_parameters(const Eigen::VectorXd& parameters) = 0;
 
   /// This rank's part of J over `window`, using base-sample draw `draw`; ADDS its part of ∇J
-  /// to `gradient`. Terms that must be counted once (the moment penalty) are added only when
-  /// `count_shared_terms` (rank 0).
+  /// to `gradient`. Terms that must be counted once (the decoupled flow's moment penalty, the
+  /// weight decay) are added only when `count_shared_terms` (rank 0).
   virtual double local_objective(const TransitionWindow& window, std::uint64_t draw,
                                  bool count_shared_terms, Eigen::VectorXd& gradient) = 0;
 
@@ -41,7 +41,8 @@ class AveragedEstimator {
   /// Reverse mode of averages_at: ADDS Σ_j ⟨adjoint_j, ∂(b̄_j, Σ̄_j)/∂ϑ⟩ to `gradient`, plus the
   /// moment penalty and its gradient (a conditional flow's penalty is the sum over the points
   /// weighted by `point_weights`, which sum to 1 over all ranks' points; a decoupled flow's is
-  /// added only when `count_shared_terms`); returns the penalty.
+  /// added only when `count_shared_terms`) and the weight decay (only when
+  /// `count_shared_terms`); returns the penalties.
   virtual double pull_back_averages(const std::vector<double>& points, std::uint64_t draw,
                                     const std::vector<double>& drift_adjoint,
                                     const std::vector<double>& diffusion_adjoint,
@@ -58,7 +59,7 @@ class AveragedEstimator {
   /// One line per learned physical parameter, "A = 1.02", for the log (empty if none).
   virtual std::string describe_physical_parameters() const { return ""; }
 
-  /// The terms added to −ln L, for the log (e.g. "penalty 1·m_2 + (10/2)|θ_c|²").
+  /// The terms added to −ln L, one line for the log ("penalties: moment 1·mean|T(z)|^2 …").
   virtual std::string describe_penalties() const = 0;
 };
 
