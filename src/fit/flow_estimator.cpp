@@ -138,7 +138,8 @@ double FlowEstimator::add_weight_decay(VectorXd& flow_gradient) const {
   if (weight_decay_ == 0) return 0;
   // The couplings come first in the flat vector; the elementwise affine layer (location and
   // scale) is left free, so the decay pulls the law towards a Gaussian, not towards N(0, I).
-  const Index affine = flow_.spec().elementwise_affine ? 2 * flow_.dim() : 0;
+  const flow::FlowLayer& last = *flow_.layers().back();
+  const Index affine = last.kind() == "elementwise_affine" ? last.parameter_count() : 0;
   const Index couplings = flow_.parameter_count() - affine;
   const VectorXd theta = flow_.parameters().head(couplings);
   flow_gradient.head(couplings) += weight_decay_ * theta;
