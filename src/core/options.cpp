@@ -52,6 +52,12 @@ std::string trim(const std::string& s) {
 
 }  // namespace
 
+OptionSection& OptionSection::add(const std::string& key, const std::string& default_value,
+                                  const std::string& help, OptionKind kind) {
+  catalog_.add(section_, key, default_value, help, kind);
+  return *this;
+}
+
 void OptionCatalog::add(const std::string& section, const std::string& key,
                         const std::string& default_value, const std::string& help,
                         OptionKind kind) {
@@ -101,24 +107,74 @@ std::string OptionCatalog::describe(const std::vector<std::string>& sections) co
   return out.str();
 }
 
+namespace {
+
+[[noreturn]] void reject_unknown(const OptionCatalog& catalog, const std::string& name,
+                                 const std::string& where) {
+  std::string message = "unknown option '" + name + "'" + where;
+  const auto close = catalog.suggestions(name);
+  if (!close.empty()) {
+    message += "; did you mean";
+    for (std::size_t i = 0; i < close.size(); ++i)
+      message += (i ? ", --" : " --") + close[i];
+    message += "?";
+  }
+  throw InputError(message + " (msflow help lists every option)");
+}
+
+}  // namespace
+
+Config Config::with_defaults(const OptionCatalog& catalog) {
+  Config config;
+  for (const auto& option : catalog.options()) {
+    config.order_.push_back(option.name);
+    config.kinds_[option.name] = option.kind;
+    if (!option.default_value.empty())
+      config.values_[option.name] = {option.default_value, Origin::kDefault};
+  }
+  return config;
+}
+
+void Config::merge_ini(const OptionCatalog& catalog, std::istream& in, const std::string& source) {
+  // Parsed by hand (not po::parse_config_file) to name the file and line of each problem.
+  std::string line, section;
+  for (int line_number = 1; std::getline(in, line); ++line_number) {
+    const std::string where = " in " + source + ":" + std::to_string(line_number);
+    const auto comment = line.find_first_of("#;");
+    line = trim(line.substr(0, comment));
+    if (line.empty()) continue;
+    if (line.front() == '[') {
+      if (line.back() != ']') throw InputError("malformed section header '" + line + "'" + where);
+      section = trim(line.substr(1, line.size() - 2));
+      continue;
+    }
+    const auto equals = line.find('=');
+    if (equals == std::string::npos)
+      throw InputError("expected 'key = value', got '" + line + "'" + where);
+    const std::string key = trim(line.substr(0, equals));
+    const std::string name = section.empty() ? key : section + "." + key;
+    if (!catalog.find(name)) reject_unknown(catalog, name, where);
+    values_[name] = {trim(line.substr(equals + 1)), Origin::kFile};
+  }
+}
+
+Config Config::from_ini(const OptionCatalog& catalog, const std::string& text,
+                        const std::string& where, const std::vector<std::string>& sections) {
+  Config config = with_defaults(catalog);
+  std::istringstream in(text);
+  config.merge_ini(catalog, in, where);
+  config.sections_ = sections;
+  return config;
+}
+
 Config Config::parse(const OptionCatalog& catalog, const std::vector<std::string>& args,
                      const std::vector<std::string>& allowed_sections) {
   po::options_description description;
   description.add_options()("config", po::value<std::string>(), "INI file");
+  // A repeated option takes its last value (as in PETSc's options database), so base options in
+  // a shell variable can be overridden further along the command line.
   for (const auto& option : catalog.options())
-    description.add_options()(option.name.c_str(), po::value<std::string>(), "");
-
-  auto reject_unknown = [&](const std::string& name, const std::string& where) {
-    std::string message = "unknown option '" + name + "'" + where;
-    const auto close = catalog.suggestions(name);
-    if (!close.empty()) {
-      message += "; did you mean";
-      for (std::size_t i = 0; i < close.size(); ++i)
-        message += (i ? ", --" : " --") + close[i];
-      message += "?";
-    }
-    throw InputError(message + " (msflow help lists every option)");
-  };
+    description.add_options()(option.name.c_str(), po::value<std::vector<std::string>>(), "");
 
   po::variables_map given_on_command_line;
   try {
@@ -130,47 +186,21 @@ Config Config::parse(const OptionCatalog& catalog, const std::vector<std::string
     std::string name = e.get_option_name();
     while (!name.empty() && name.front() == '-')
       name.erase(0, 1);
-    reject_unknown(name, " on the command line");
+    reject_unknown(catalog, name, " on the command line");
   } catch (const po::error& e) {
     throw InputError(std::string("command line: ") + e.what());
   }
 
-  Config config;
-  for (const auto& option : catalog.options()) {
-    config.order_.push_back(option.name);
-    config.kinds_[option.name] = option.kind;
-    if (!option.default_value.empty())
-      config.values_[option.name] = {option.default_value, Origin::kDefault};
-  }
-
+  Config config = with_defaults(catalog);
   if (given_on_command_line.count("config")) {
     config.config_file_ = given_on_command_line["config"].as<std::string>();
     std::ifstream file(config.config_file_);
     if (!file) throw InputError("cannot open config file '" + config.config_file_ + "'");
-    // Parsed by hand (not po::parse_config_file) to name the file and line of each problem.
-    std::string line, section;
-    for (int line_number = 1; std::getline(file, line); ++line_number) {
-      const std::string where = " in " + config.config_file_ + ":" + std::to_string(line_number);
-      const auto comment = line.find_first_of("#;");
-      line = trim(line.substr(0, comment));
-      if (line.empty()) continue;
-      if (line.front() == '[') {
-        if (line.back() != ']') throw InputError("malformed section header '" + line + "'" + where);
-        section = trim(line.substr(1, line.size() - 2));
-        continue;
-      }
-      const auto equals = line.find('=');
-      if (equals == std::string::npos)
-        throw InputError("expected 'key = value', got '" + line + "'" + where);
-      const std::string key = trim(line.substr(0, equals));
-      const std::string name = section.empty() ? key : section + "." + key;
-      if (!catalog.find(name)) reject_unknown(name, where);
-      config.values_[name] = {trim(line.substr(equals + 1)), Origin::kFile};
-    }
+    config.merge_ini(catalog, file, config.config_file_);
   }
   for (const auto& [name, value] : given_on_command_line) {
     if (name == "config") continue;
-    config.values_[name] = {value.as<std::string>(), Origin::kCommandLine};
+    config.values_[name] = {value.as<std::vector<std::string>>().back(), Origin::kCommandLine};
   }
   config.sections_ = allowed_sections;
   if (!allowed_sections.empty()) {

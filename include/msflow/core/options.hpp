@@ -4,6 +4,7 @@
 // be printed and stored in output files. Values are kept as text and converted on access, so an
 // ill-formed value is reported with the option's name.
 #include <cstdint>
+#include <iosfwd>
 #include <map>
 #include <string>
 #include <vector>
@@ -23,9 +24,27 @@ struct OptionSpec {
   OptionKind kind = OptionKind::kResult;
 };
 
+class OptionCatalog;
+
+/// Declares the options of one INI section: `catalog.section("fit").add("L", "256", "...")`.
+/// A component that can be configured from several sections (the invariant-law flow under
+/// [flow], the posterior flow under [posterior]) takes the section name as a parameter.
+class OptionSection {
+ public:
+  OptionSection(OptionCatalog& catalog, std::string section)
+      : catalog_(catalog), section_(std::move(section)) {}
+  OptionSection& add(const std::string& key, const std::string& default_value,
+                     const std::string& help, OptionKind kind = OptionKind::kResult);
+
+ private:
+  OptionCatalog& catalog_;
+  std::string section_;
+};
+
 /// The catalogue of every option msflow knows, grouped by INI section.
 class OptionCatalog {
  public:
+  OptionSection section(const std::string& name) { return OptionSection(*this, name); }
   /// Declares [section] key with a default and a one-line meaning.
   void add(const std::string& section, const std::string& key, const std::string& default_value,
            const std::string& help, OptionKind kind = OptionKind::kResult);
@@ -48,6 +67,11 @@ class Config {
   /// which sections the current command accepts (empty: all).
   static Config parse(const OptionCatalog& catalog, const std::vector<std::string>& args,
                       const std::vector<std::string>& allowed_sections);
+  /// The configuration stored in an output file (to_ini text, comments allowed): every key must
+  /// be in the catalogue; options the text does not mention keep their defaults. `where` names
+  /// the source in messages. `sections` as for parse().
+  static Config from_ini(const OptionCatalog& catalog, const std::string& text,
+                         const std::string& where, const std::vector<std::string>& sections);
 
   bool has(const std::string& name) const;         ///< a value (default or given) exists
   bool is_default(const std::string& name) const;  ///< not set by file or command line
@@ -77,6 +101,10 @@ class Config {
     Origin origin = Origin::kDefault;
   };
   const Entry& entry(const std::string& name) const;
+  /// Every declared option at its default.
+  static Config with_defaults(const OptionCatalog& catalog);
+  /// Reads `key = value` lines under [section] headers (origin: file).
+  void merge_ini(const OptionCatalog& catalog, std::istream& in, const std::string& source);
   /// Whether `name` belongs to the sections of the command being run (all if none given).
   bool in_scope(const std::string& name) const;
 
