@@ -3,14 +3,14 @@
 #include <iostream>
 #include <optional>
 
+#include "msflow/cli/option_catalog.hpp"
 #include "msflow/core/error.hpp"
 #include "msflow/core/log.hpp"
 #include "msflow/core/version.hpp"
-#include "msflow/fit/fit_options.hpp"
+#include "msflow/fit/fit_result.hpp"
 #include "msflow/model/registry.hpp"
 #include "msflow/parallel/collective.hpp"
 #include "msflow/run/stop_request.hpp"
-#include "msflow/sde/simulate_options.hpp"
 
 namespace msflow::app {
 
@@ -22,26 +22,14 @@ const std::vector<Command>& commands() {
        run_simulate},
       {"fit",
        "learn the averaged drift and diffusion from a slow trajectory (flow or unstructured)",
-       {"", "model", "fit", "flow", "run"},
-       run_fit,
+       fit::fit_sections(), run_fit,
        /*checkpoints=*/true},
   };
   return list;
 }
 
 const OptionCatalog& option_catalog() {
-  static const OptionCatalog catalog = [] {
-    OptionCatalog c;
-    c.add("", "out", "", "output HDF5 file (default: <command>.h5)", OptionKind::kOperational);
-    c.add("", "data", "",
-          "input trajectory HDF5 (/trajectory/t, /trajectory/x); fit: the observations; "
-          "simulate: replay its observation times and initial states");
-    declare_model_options(c);
-    declare_simulate_options(c);
-    declare_fit_options(c);
-    return c;
-  }();
-  return catalog;
+  return cli::option_catalog();
 }
 
 namespace {
@@ -61,7 +49,8 @@ void print_usage(const RootLog& log) {
       "  help          msflow help <command> lists its options; msflow help models lists models\n\n"
       "An INI section [model] key = value is the same as --model.key value; the command line\n"
       "overrides the file. Single-dash options (-log_view, -tao_type lmvm) go to PETSc.\n"
-      "Exit status: 0 success, 1 internal error, 2 bad input or options.";
+      "Exit status: 0 success, 1 internal error, 2 bad input or options, 3 stopped by\n"
+      "SIGTERM/SIGUSR1 after writing a checkpoint (rerun with --run.resume true).";
   log.line(text);
 }
 
@@ -98,8 +87,7 @@ int run_command(MPI_Comm comm, const std::vector<std::string>& arguments) {
   // Parsing is identical on every rank; collectively() turns its errors into one report.
   const Command* command = nullptr;
   Config config = collectively(comm, [&]() -> Config {
-    if (arguments.empty() || arguments.front() == "help" || arguments.front() == "--help" ||
-        arguments.front() == "-h")
+    if (arguments.empty() || arguments.front() == "help" || arguments.front() == "--help")
       return {};
     for (const auto& candidate : commands())
       if (candidate.name == arguments.front()) command = &candidate;

@@ -1,401 +1,279 @@
 // msflow fit: learn the averaged drift b̄ and diffusion Σ̄ of a multiscale system from one slow
-// trajectory (DESIGN.md §1.3–1.6), the flow estimator of Saha & Ganguly or the unstructured
-// baseline, on transitions split over MPI ranks; restartable; checked against /truth if the
-// input has it.
+// trajectory (docs/method.md): the flow model of Saha & Ganguly or the unstructured baseline,
+// on transitions split over MPI ranks; restartable; checked against /truth if the input has it.
 #include <algorithm>
-#include <cmath>
 #include <memory>
 #include <optional>
+#include <sstream>
 
+#include "command_context.hpp"
 #include "commands.hpp"
 #include "msflow/core/error.hpp"
 #include "msflow/core/grid.hpp"
-#include "msflow/core/log.hpp"
-#include "msflow/core/memory.hpp"
-#include "msflow/core/timer.hpp"
-#include "msflow/fit/estimator.hpp"
-#include "msflow/fit/fit_objective.hpp"
-#include "msflow/fit/training_state.hpp"
-#include "msflow/fit/transition_window.hpp"
+#include "msflow/core/settings.hpp"
+#include "msflow/fit/diagnostics.hpp"
+#include "msflow/fit/fit_result.hpp"
+#include "msflow/fit/fit_settings.hpp"
+#include "msflow/fit/interpolated_likelihood.hpp"
+#include "msflow/fit/objective.hpp"
+#include "msflow/fit/transition_reader.hpp"
 #include "msflow/io/hdf5.hpp"
+#include "msflow/io/output_path.hpp"
 #include "msflow/io/provenance.hpp"
-#include "msflow/io/trajectory_file.hpp"
 #include "msflow/io/truth_file.hpp"
 #include "msflow/model/registry.hpp"
-#include "msflow/optim/lr_schedule.hpp"
-#include "msflow/optim/tao_minimizer.hpp"
-#include "msflow/parallel/collective.hpp"
+#include "msflow/optim/optimizer.hpp"
 #include "msflow/run/checkpoint_store.hpp"
-#include "msflow/run/stop_request.hpp"
+#include "msflow/run/run_observer.hpp"
 
 namespace msflow::app {
 
 namespace {
 
-using fit::TrainingState;
-
-std::string stem_of(const std::string& path) {
-  const auto slash = path.find_last_of('/');
-  std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
-  if (name.size() > 3 && name.substr(name.size() - 3) == ".h5") name.resize(name.size() - 3);
-  return name;
-}
-
 class FitProblem {
  public:
-  FitProblem(MPI_Comm comm, Config& config) : comm_(comm), config_(config), log_(comm) {
-    MPI_Comm_rank(comm, &rank_);
-    MPI_Comm_size(comm, &size_);
-  }
+  explicit FitProblem(CommandContext& context) : context_(context) {}
 
   int run() {
-    log_.print("msflow fit on ", size_, " MPI rank", size_ > 1 ? "s" : "");
-    collectively(comm_, [&] { setup(); });
-    collectively(comm_, [&] { read_data(); });
-    collectively(comm_, [&] { build_estimator(); });
-    collectively(comm_, [&] { resume_if_asked(); });
-    const bool finished = optimizer_ == "tao" ? optimize_with_tao() : optimize_with_adam();
+    context_.phase("1. setup", [&] { setup(); });
+    context_.phase("2. read data", [&] { read_data(); });
+    context_.phase("3. build model", [&] { build_model(); });
+    context_.phase("4. resume", [&] { resume_if_asked(); });
+    const bool finished = context_.phase("5. optimize", [&] { return optimize(); });
     if (!finished) return kExitResumeMe;
-    estimate_on_grid();
-    collectively(comm_, [&] { write_output(); });
-    log_.line(timer_.summary(comm_));
+    context_.phase("6. estimate on grid", [&] { estimate_on_grid(); });
+    context_.phase("7. write output", [&] { write_output(); });
+    context_.print_timings();
     return kExitSuccess;
   }
 
  private:
-  // ---- 1. options ------------------------------------------------------------------------------
+  const RootLog& log() const { return context_.log(); }
+
+  // ---- 1. options, validated before any work ---------------------------------------------------
   void setup() {
-    const auto scope = timer_.scope("1. setup");
-    model_ = create_model(config_);
-    require(config_.has("data"), "fit needs an input trajectory: --data FILE.h5");
-    data_path_ = config_.get_string("data");
-    out_path_ = config_.has("out") ? config_.get_string("out") : "fit.h5";
-    optimizer_ = config_.get_string("fit.optimizer");
-    require(optimizer_ == "adam" || optimizer_ == "tao",
-            "option --fit.optimizer: '" + optimizer_ + "' is not adam or tao");
-    if (optimizer_ == "tao") optim::TaoMinimizer::validate_type(config_.get_string("fit.tao_type"));
-    iterations_ = config_.get_int("fit.iterations");
-    require(iterations_ >= 1, "option --fit.iterations: must be >= 1");
-    schedule_.base = config_.get_double("fit.lr");
-    schedule_.decay = optim::parse_decay(config_.get_string("fit.lr_decay"));
-    schedule_.warmup_steps = config_.get_int("fit.warmup");
-    schedule_.total_steps = iterations_;
-    schedule_.final_fraction = config_.get_double("fit.lr_final");
-    require(schedule_.warmup_steps < iterations_,
-            "options --fit.warmup (" + std::to_string(schedule_.warmup_steps) +
-                ") and --fit.iterations (" + std::to_string(iterations_) +
-                "): the warm-up must be shorter than the run");
-    schedule_.validate();
-    retries_ = static_cast<int>(config_.get_int("fit.retries"));
-    require(retries_ >= 0, "option --fit.retries: must be >= 0");
-    progress_interval_ = config_.get_double("fit.progress");
-    checkpoint_every_ = config_.get_int("run.checkpoint_every");
-    require(checkpoint_every_ >= 0, "option --run.checkpoint_every: must be >= 0");
-    checkpoints_ = std::make_unique<CheckpointStore>(
-        comm_, config_.get_string("run.checkpoint_dir"), stem_of(out_path_), config_.hash());
-    log_.line("\n# effective options\n" + config_.to_ini());
+    const Config& config = context_.config();
+    const SectionReader general(config, "");
+    settings_ = fit::read_fit_settings(config);
+    model_ = create_model(config);
+    require(general.has("data"), "fit needs an input trajectory: --data FILE.h5");
+    data_path_ = general.text("data");
+    out_path_ = general.has("out") ? general.text("out") : "fit.h5";
+    validate_output_path("out", out_path_, {data_path_});
+    checkpoints_ = std::make_unique<CheckpointStore>(context_.comm(), settings_.run.checkpoint_dir,
+                                                     stem_of(out_path_), config.hash());
+    context_.print_options();
   }
 
-  // ---- 2. data ---------------------------------------------------------------------------------
+  // ---- 2. data: each rank reads its own blocks of transitions ---------------------------------
   void read_data() {
-    const auto scope = timer_.scope("2. read data");
     const int d = model_->slow_dim();
-    const TrajectorySet data = read_trajectory_file(comm_, data_path_, d, 1);
-    window_ = fit::make_transition_window(data, rank_, size_);
-    trajectories_ = data.trajectories();
-    truth_ = read_truth(comm_, data_path_, d);
-    visited_ = bounding_box(data.x, d);
-    log_.print("data ", data_path_, ": ", window_.total, " transitions in ", trajectories_,
-               " trajector", trajectories_ == 1 ? "y" : "ies", ", d = ", d,
-               truth_ ? ", with /truth" : ", no /truth");
+    observed_ = fit::read_transitions(context_.comm(), data_path_, d, 1);
+    truth_ = read_truth(context_.comm(), data_path_, d);
+    const std::size_t trajectories = observed_.trajectories;
+    log().print("data ", data_path_, ": ", observed_.window->total, " transitions in ",
+                trajectories, " trajector", trajectories == 1 ? "y" : "ies", ", d = ", d,
+                truth_ ? ", with /truth" : ", no /truth", "; ", observed_.window->blocks.blocks(),
+                " blocks of ", observed_.window->blocks.block_size(), " transitions");
   }
 
-  // ---- 3. estimator ----------------------------------------------------------------------------
-  void build_estimator() {
-    const auto scope = timer_.scope("3. build estimator");
-    estimator_ = fit::make_estimator(config_, *model_, window_.total);
-    objective_ = fit::make_objective(config_, comm_, *estimator_, window_, visited_);
-    state_ = std::make_unique<TrainingState>(estimator_->parameters());
-    log_.print("estimator ", estimator_->kind(), " with ", estimator_->parameter_count(),
-               " parameters; model ", model_->name(), " (m = ", model_->fast_dim(), ")");
-    log_.print(estimator_->describe_penalties());
-    log_.print(objective_->describe());
-    if (const auto* interpolated = interpolated_objective()) {
-      config_.resolve("fit.nodes", std::to_string(interpolated->grid().intervals()));
-      const fit::InterpolationError& error = interpolated->start_error();
-      log_.print("interpolation error at the start: ", format_number(error.drift), " (b̄), ",
-                 format_number(error.diffusion), " (Σ̄); tolerance ",
-                 format_number(config_.get_double("fit.tolerance")));
-    }
+  // ---- 3. the averaged model and the objective ----------------------------------------------
+  void build_model() {
+    auto averaged = std::shared_ptr<fit::AveragedModel>(
+        fit::make_averaged_model(settings_.model, *model_).release());
+    fit::LikelihoodChoice likelihood = fit::make_likelihood(
+        settings_.likelihood, context_.comm(), observed_.window, observed_.visited, *averaged);
+    if (const auto* interpolated =
+            dynamic_cast<const fit::InterpolatedLikelihood*>(likelihood.likelihood.get()))
+      context_.config().resolve("fit.nodes", std::to_string(interpolated->grid().intervals()));
+    averaging_ = likelihood.likelihood->averaging();
+    if (context_.config().get_string("fit.averaging") == "auto")
+      context_.config().resolve("fit.averaging", averaging_);
+    objective_ =
+        std::make_unique<fit::Objective>(averaged, std::move(likelihood.likelihood),
+                                         fit::make_parameter_terms(settings_, averaged->layout()));
+    state_ = std::make_unique<optim::OptimizerState>(averaged->initial_parameters());
+    optimizer_ = optim::make_optimizer(settings_.optimizer);
+    log().print(averaged->describe(), "; model ", model_->name(), " (d = ", model_->slow_dim(),
+                ", m = ", model_->fast_dim(), ")");
+    log().print(objective_->likelihood().describe());
+    if (!likelihood.note.empty()) log().print(likelihood.note);
+    log().print(objective_->describe());
   }
 
-  const fit::InterpolatedAveragingObjective* interpolated_objective() const {
-    return dynamic_cast<const fit::InterpolatedAveragingObjective*>(objective_.get());
-  }
-
-  // ---- 4. resume
-  // ---------------------------------------------------------------------------------
+  // ---- 4. resume --------------------------------------------------------------------------------
   void resume_if_asked() {
-    if (!config_.get_bool("run.resume")) return;
+    if (!settings_.run.resume) return;
     const std::string path = checkpoints_->newest();
     if (path.empty()) {
-      log_.print("resume: no checkpoint in ", checkpoints_->directory(), ", starting afresh");
+      log().print("resume: no checkpoint in ", checkpoints_->directory(), ", starting afresh");
       return;
     }
-    const h5::File file = h5::File::open_read(comm_, path);
-    *state_ = TrainingState::read(file.id(), estimator_->parameter_count());
-    estimator_->set_parameters(state_->parameters);
-    log_.print("resumed from ", path, " at iteration ", state_->iteration);
+    const h5::File file = h5::File::open_read(context_.comm(), path);
+    *state_ = optim::OptimizerState::read(file.id(), objective_->model().layout().size());
+    log().print("resumed from ", path, " at iteration ", state_->iteration);
   }
 
-  void save_checkpoint() {
-    const auto scope = timer_.scope("checkpoints");
-    checkpoints_->save(state_->iteration, [&](hid_t file) { state_->write(comm_, file); });
+  void save_checkpoint(const optim::OptimizerState& state) {
+    const auto scope = context_.timer().scope("checkpoints");
+    checkpoints_->save(state.iteration, [&](hid_t file) { state.write(context_.comm(), file); });
   }
 
-  // Rank 0's progress line at a steady cadence.
-  void report_progress(std::int64_t iteration, double value, double norm, double start) {
-    const double now = MPI_Wtime();
-    const bool last = iteration + 1 == iterations_;
-    if (!log_.is_root() || progress_interval_ <= 0) return;
-    if (!last && now - last_report_ < progress_interval_) return;
-    last_report_ = now;
-    const double done = static_cast<double>(iteration + 1 - first_iteration_);
-    const double per_iteration = (now - start) / done;
-    log_.print("  it ", iteration + 1, "/", iterations_, "  J = ", format_number(value),
-               "  |grad J| = ", format_number(norm), "  ", format_number(per_iteration),
-               " s/it  ETA ", format_duration(per_iteration * (iterations_ - iteration - 1)));
-  }
-
-  // ---- 5. optimization
-  // ---------------------------------------------------------------------------
-  bool optimize_with_adam() {
-    const auto scope = timer_.scope("5. optimize (adam)");
-    const StopRequest stop;
-    TrainingState& s = *state_;
-    first_iteration_ = s.iteration;
-    const double start = MPI_Wtime();
-    last_report_ = start;
-    log_.print("Adam: ", iterations_, " iterations, lr ", schedule_.base,
-               ", L = ", config_.get_int("fit.L"), " fresh base samples per iteration");
-    const TrainingState::Objective objective = [&](const Eigen::VectorXd& parameters,
+  // ---- 5. optimization: the one loop (optimizer + observer) ---------------------------------
+  bool optimize() {
+    log().print(optimizer_->describe());
+    const fit::TransitionWindow& window = objective_->likelihood().window();
+    const std::int64_t first = state_->iteration;
+    RunObserver observer(context_.comm(), log(),
+                         {settings_.optimizer.iterations, settings_.optimizer.progress_interval,
+                          static_cast<double>(window.total), settings_.run.checkpoint_every},
+                         first,
+                         [&](const optim::OptimizerState& state) { save_checkpoint(state); });
+    const optim::ObjectiveFunction objective = [&](const Eigen::VectorXd& parameters,
                                                    std::uint64_t draw, Eigen::VectorXd& gradient) {
       return objective_->evaluate(parameters, draw, gradient);
     };
-    while (s.iteration < iterations_) {
-      s.adam_iteration(objective, schedule_.at(s.iteration), retries_, [&](double scale) {
-        log_.print("  it ", s.iteration, ": non-finite objective; rolling back, step scale ",
-                   scale);
-      });
-      report_progress(s.iteration - 1, s.history.objective.back(), s.history.gradient_norm.back(),
-                      start);
-      if (stop.requested_anywhere(comm_)) {
-        save_checkpoint();
-        log_.print("stopped by a signal at iteration ", s.iteration, "; checkpoint written to ",
-                   checkpoints_->directory(), ". Rerun with --run.resume true (exit status ",
-                   static_cast<int>(kExitResumeMe), ")");
-        return false;
-      }
-      if (checkpoint_every_ > 0 && s.iteration % checkpoint_every_ == 0 &&
-          s.iteration < iterations_)
-        save_checkpoint();
-    }
-    estimator_->set_parameters(s.parameters);
-    const double seconds = MPI_Wtime() - start;
-    const double evaluations = static_cast<double>(s.iteration - first_iteration_);
-    const double pairs = static_cast<double>(window_.total) *
-                         static_cast<double>(config_.get_int("fit.L")) * evaluations;
-    if (estimator_->kind() == "flow" && evaluations > 0 && !interpolated_objective())
-      log_.print("objective + gradient: ", format_number(seconds / evaluations), " s per ",
-                 "evaluation, ", format_number(pairs / seconds),
-                 " (transition, sample) pairs/s on ", size_, " rank", size_ > 1 ? "s" : "");
-    log_.print("optimized: J = ", format_number(s.history.objective.back()), " after ", s.iteration,
-               " iterations, ",
-               format_number(seconds / std::max<double>(1, s.iteration - first_iteration_)),
-               " s per iteration; ", peak_memory());
-    return true;
-  }
-
-  bool optimize_with_tao() {
-    const auto scope = timer_.scope("5. optimize (tao)");
-    const StopRequest stop;
-    TrainingState& s = *state_;
-    first_iteration_ = s.iteration;
-    const double start = MPI_Wtime();
-    last_report_ = start;
-    const std::string type = config_.get_string("fit.tao_type");
-    log_.print("TAO ", type, ": at most ", iterations_ - s.iteration, " iterations on frozen ",
-               "base samples (L = ", config_.get_int("fit.L"), ")");
-    // Frozen samples: draw 0 throughout; the history comes from TAO's monitor.
-    const optim::TaoMinimizer::Objective objective = [&](const Eigen::VectorXd& parameters,
-                                                         Eigen::VectorXd& gradient) {
-      return objective_->evaluate(parameters, 0, gradient);
-    };
-    bool stopped = false;
-    const std::int64_t offset = s.iteration;
-    const optim::TaoMinimizer::Monitor monitor = [&](int iteration, double value, double norm,
-                                                     const Eigen::VectorXd& parameters) {
-      if (iteration == 0) return false;  // TAO's monitor also reports the starting point
-      s.iteration = offset + iteration;
-      s.parameters = parameters;
-      s.history.push(s.iteration - 1, value, norm, 0.0);
-      report_progress(s.iteration - 1, value, norm, start);
-      stopped = stop.requested_anywhere(comm_);
-      if (!stopped && checkpoint_every_ > 0 && s.iteration % checkpoint_every_ == 0)
-        save_checkpoint();
-      return stopped;
-    };
-    const optim::TaoMinimizer minimizer(type, static_cast<int>(iterations_ - s.iteration),
-                                        config_.get_double("fit.gradient_tolerance"));
-    Eigen::VectorXd parameters = s.parameters;
-    const optim::TaoResult result = minimizer.minimize(parameters, objective, monitor);
-    s.parameters = parameters;
-    estimator_->set_parameters(s.parameters);
-    if (stopped) {
-      save_checkpoint();
-      log_.print("stopped by a signal at iteration ", s.iteration,
-                 "; rerun with --run.resume true (TAO restarts from the checkpointed parameters"
-                 " with a fresh quasi-Newton memory)");
+    const optim::OptimizationResult result = optimizer_->minimize(objective, *state_, observer);
+    objective_->model().set_parameters(state_->parameters);
+    if (observer.stopped_by_signal()) {
+      save_checkpoint(*state_);
+      log().print("stopped by a signal at iteration ", state_->iteration,
+                  "; checkpoint written to ", checkpoints_->directory(),
+                  ". Rerun with --run.resume true (exit status ", static_cast<int>(kExitResumeMe),
+                  ")");
       return false;
     }
-    log_.print("TAO ", type, ": ", result.reason, " after ", result.iterations,
-               " iterations, J = ", format_number(result.objective),
-               ", |grad J| = ", format_number(result.gradient_norm), "; ", peak_memory());
+    const double seconds = observer.seconds();
+    const double done = static_cast<double>(std::max<std::int64_t>(1, observer.iterations_done()));
+    if (!result.summary.empty()) log().print(result.summary);
+    if (objective_->likelihood().averaging() == "exact" && objective_->model().type() == "flow")
+      log().print("objective + gradient: ", format_number(seconds / done), " s per evaluation, ",
+                  format_number(static_cast<double>(window.total) * settings_.model.samples * done /
+                                seconds),
+                  " (transition, sample) pairs/s on ", context_.size(), " rank",
+                  context_.size() > 1 ? "s" : "");
+    // The terms of J at the final parameters (draw 0): what the objective is made of.
+    std::vector<fit::TermValue> terms;
+    Eigen::VectorXd gradient;
+    const double value = objective_->evaluate(state_->parameters, 0, gradient, &terms);
+    std::ostringstream parts;
+    for (const auto& term : terms)
+      parts << (parts.tellp() > 0 ? ", " : "") << term.name << " " << format_number(term.value, 8);
+    log().print("optimized: J/M = ", format_number(value / static_cast<double>(window.total), 8),
+                " after ", state_->iteration, " iterations (", parts.str(), "), ",
+                format_number(seconds / done, 4), " s per iteration; ", context_.peak_memory());
+    objective_->model().set_parameters(state_->parameters);
     return true;
   }
 
-  /// "peak memory X MiB per rank" (the largest over the ranks; collective).
-  std::string peak_memory() const {
-    return "peak memory " + format_number(max_peak_resident_bytes(comm_) / 1048576.0) +
-           " MiB per rank";
-  }
-
-  // ---- 6. estimate on a grid over the visited region
-  // ---------------------------------------------
+  // ---- 6. the estimate on a grid over the visited region ------------------------------------
   void estimate_on_grid() {
-    const auto scope = timer_.scope("6. estimate on grid");
+    fit::AveragedModel& model = objective_->model();
     const int d = model_->slow_dim();
-    const std::string grid_option = config_.get_string("fit.grid");
-    if (grid_option == "auto" && truth_) {
-      grid_ = BoxGrid{d, truth_->grid};
+    if (!settings_.grid && truth_) {
+      estimate_.grid = BoxGrid{d, truth_->grid};
     } else {
-      const int points = grid_option == "auto" ? (d == 1   ? 101
-                                                  : d == 2 ? 41
-                                                           : 17)
-                                               : static_cast<int>(config_.get_int("fit.grid"));
-      grid_ = make_box_grid(visited_.lo, visited_.hi, points);
+      const int points = settings_.grid.value_or(d == 1 ? 101 : d == 2 ? 41 : 17);
+      estimate_.grid = make_box_grid(observed_.visited.lo, observed_.visited.hi, points);
     }
-    estimator_->evaluate(grid_.points, drift_, diffusion_);
-    if (const auto* interpolated = interpolated_objective()) {
+    const std::size_t g = estimate_.grid.size();
+    estimate_.drift.assign(g * d, 0.0);
+    estimate_.diffusion.assign(g * d * d, 0.0);
+    model.evaluate(estimate_.grid.points.data(), g, estimate_.drift.data(),
+                   estimate_.diffusion.data());
+    if (const auto* interpolated =
+            dynamic_cast<const fit::InterpolatedLikelihood*>(&objective_->likelihood())) {
       // The learned law may give b̄ sharper features than the starting one did.
-      interpolation_error_ = interpolated->interpolation_error(0);
-      const double tolerance = config_.get_double("fit.tolerance");
-      log_.print("interpolation error at the end: ", format_number(interpolation_error_->drift),
-                 " (b̄), ", format_number(interpolation_error_->diffusion), " (Σ̄)",
-                 std::max(interpolation_error_->drift, interpolation_error_->diffusion) > tolerance
-                     ? "; WARNING: above --fit.tolerance " + format_number(tolerance) +
-                           ", rerun with a larger --fit.nodes"
-                     : "");
+      const fit::InterpolationError error =
+          fit::interpolation_error(model, interpolated->grid(), 0);
+      estimate_.interpolation_error_drift = error.drift;
+      estimate_.interpolation_error_diffusion = error.diffusion;
+      estimate_.interpolation_intervals = interpolated->grid().intervals();
+      const double tolerance = settings_.likelihood.tolerance;
+      log().print("interpolation error at the end: ", format_number(error.drift), " (b̄), ",
+                  format_number(error.diffusion), " (Σ̄)",
+                  error.largest() > tolerance
+                      ? "; WARNING: above --fit.tolerance " + format_number(tolerance) +
+                            ", rerun with a larger --fit.nodes"
+                      : "");
     }
-    if (!truth_ || grid_.points != truth_->grid) return;
-    // Mean over the grid of |b̂ − b̄|² (and of the squared Frobenius norm for Σ̄).
-    const std::size_t g = grid_.size();
-    auto mean_squared_error = [g](const std::vector<double>& a, const std::vector<double>& b) {
-      double sum = 0;
-      for (std::size_t i = 0; i < a.size(); ++i)
-        sum += (a[i] - b[i]) * (a[i] - b[i]);
-      return sum / static_cast<double>(g);
-    };
-    drift_mse_ = mean_squared_error(drift_, truth_->drift);
+    report_learned();
+    if (!truth_ || estimate_.grid.points != truth_->grid) return;
+    estimate_.drift_mse = fit::mean_squared_error(estimate_.drift, truth_->drift, g);
     if (!truth_->diffusion.empty())
-      diffusion_mse_ = mean_squared_error(diffusion_, truth_->diffusion);
-    log_.print("drift MSE against /truth over the visited region: ", format_number(*drift_mse_),
-               diffusion_mse_ ? ", diffusion MSE: " + format_number(*diffusion_mse_) : "");
-    const std::string learned = estimator_->describe_physical_parameters();
-    if (!learned.empty()) log_.print("learned physical parameters: ", learned);
+      estimate_.diffusion_mse = fit::mean_squared_error(estimate_.diffusion, truth_->diffusion, g);
+    const bool diffusion_known = model.diffusion_is_fixed() && model.physical_parameters().empty();
+    log().print("drift MSE against /truth over the visited region: ",
+                format_number(*estimate_.drift_mse, 4),
+                estimate_.diffusion_mse
+                    ? ", diffusion MSE: " + format_number(*estimate_.diffusion_mse, 4) +
+                          (diffusion_known ? " (σ known, not learned)" : "")
+                    : std::string());
   }
 
-  // ---- 7. output
-  // ---------------------------------------------------------------------------------
-  void write_output() {
-    const auto scope = timer_.scope("7. write output");
-    const int d = model_->slow_dim();
-    h5::AtomicOutput output(comm_, out_path_);
-    const hid_t file = output.file().id();
-    write_provenance(file, comm_, "msflow.fit/1", "fit", config_,
-                     "fit.seed=" + std::to_string(config_.get_uint64("fit.seed")));
-    write_model_group(file, *model_);
-    estimator_->write(comm_, file);
-    state_->history.write(comm_, file, "history");
-    {
-      const h5::Handle estimate = h5::create_group(file, "estimate");
-      const hsize_t g = grid_.size(), dim = static_cast<hsize_t>(d);
-      h5::write_replicated(comm_, estimate, "grid", {g, dim}, grid_.points.data());
-      h5::write_replicated(comm_, estimate, "drift", {g, dim}, drift_.data());
-      h5::write_replicated(comm_, estimate, "diffusion", {g, dim, dim}, diffusion_.data());
-      h5::write_attribute(estimate, "estimator", estimator_->kind());
-      h5::write_attribute(estimate, "L", static_cast<std::int64_t>(config_.get_int("fit.L")));
-      h5::write_attribute(estimate, "eval_samples",
-                          static_cast<std::int64_t>(config_.get_int("fit.eval_samples")));
-      h5::write_attribute(estimate, "averaging", config_.get_string("fit.averaging"));
-      if (interpolation_error_) {
-        h5::write_attribute(
-            estimate, "interpolation_intervals",
-            static_cast<std::int64_t>(interpolated_objective()->grid().intervals()));
-        h5::write_attribute(estimate, "interpolation_error_drift", interpolation_error_->drift);
-        h5::write_attribute(estimate, "interpolation_error_diffusion",
-                            interpolation_error_->diffusion);
-      }
-      if (drift_mse_) h5::write_attribute(estimate, "drift_mse", *drift_mse_);
-      if (diffusion_mse_) h5::write_attribute(estimate, "diffusion_mse", *diffusion_mse_);
-      h5::write_attribute(estimate, "description",
-                          std::string("learned averaged drift and diffusion on a grid over the "
-                                      "region the data visit; drift_mse = mean over the grid of "
-                                      "|b_est - b_true|^2"));
+  /// What was learned, for the log: physical parameters and the learned law's bulk.
+  void report_learned() {
+    fit::AveragedModel& model = objective_->model();
+    std::ostringstream learned;
+    for (const auto& [name, value] : model.physical_parameters())
+      learned << (learned.tellp() > 0 ? ", " : "") << name << " = " << format_number(value);
+    if (learned.tellp() > 0) log().print("learned physical parameters: ", learned.str());
+    law_samples_ = model.law_samples();
+    if (const auto stats = fit::particle_law_statistics(law_samples_, model_->slow_dim())) {
+      std::ostringstream law;
+      for (std::size_t a = 0; a < stats->mean.size(); ++a)
+        law << (a ? "; " : "") << "mean " << format_number(stats->mean[a], 4) << ", median "
+            << format_number(stats->median[a], 4) << ", variance "
+            << format_number(stats->variance[a], 4) << ", IQR variance "
+            << format_number(stats->iqr_variance[a], 4);
+      log().print("learned one-particle law (pooled", model.law_depends_on_x() ? ", at x = 0" : "",
+                  "): ", law.str());
     }
+  }
+
+  // ---- 7. output ------------------------------------------------------------------------------
+  void write_output() {
+    const MPI_Comm comm = context_.comm();
+    h5::AtomicOutput output(comm, out_path_);
+    const hid_t file = output.file().id();
+    context_.write_provenance(file, "msflow.fit/1",
+                              "fit.seed=" + std::to_string(settings_.model.seed));
+    write_model_group(file, objective_->model().model());
+    const fit::AveragedModel& model = objective_->model();
+    model.write_state(comm, file);
+    fit::write_law(comm, file, law_samples_, model_->slow_dim(), model.law_depends_on_x());
+    state_->history.write(comm, file, "history");
+    fit::write_estimate(comm, file, estimate_, settings_.model, averaging_, model.type());
     {
       const h5::Handle data = h5::create_group(file, "data");
       h5::write_attribute(data, "source", data_path_);
-      h5::write_attribute(data, "transitions", static_cast<std::int64_t>(window_.total));
-      h5::write_attribute(data, "trajectories", static_cast<std::int64_t>(trajectories_));
+      h5::write_attribute(data, "transitions",
+                          static_cast<std::int64_t>(objective_->likelihood().window().total));
+      h5::write_attribute(data, "trajectories", static_cast<std::int64_t>(observed_.trajectories));
     }
     output.commit();
-    log_.print("wrote ", out_path_);
+    log().print("wrote ", out_path_);
   }
 
-  MPI_Comm comm_;
-  Config& config_;
-  RootLog log_;
-  PhaseTimer timer_;
-  int rank_ = 0, size_ = 1;
-
+  CommandContext& context_;
+  fit::FitSettings settings_;
   std::unique_ptr<Model> model_;
-  std::string data_path_, out_path_, optimizer_;
-  std::int64_t iterations_ = 0, checkpoint_every_ = 0, first_iteration_ = 0;
-  optim::LrSchedule schedule_;
-  int retries_ = 5;
-  double progress_interval_ = 10, last_report_ = 0;
+  std::string data_path_, out_path_, averaging_;
   std::unique_ptr<CheckpointStore> checkpoints_;
-
-  fit::TransitionWindow window_;
-  std::size_t trajectories_ = 0;
+  fit::ObservedTransitions observed_;
   std::optional<TruthOnGrid> truth_;
-  Box visited_;  ///< bounding box of the observed path
-
-  std::unique_ptr<fit::AveragedEstimator> estimator_;
-  std::unique_ptr<fit::FitObjective> objective_;
-  std::unique_ptr<TrainingState> state_;
-
-  BoxGrid grid_;
-  std::vector<double> drift_, diffusion_;
-  std::optional<double> drift_mse_, diffusion_mse_;
-  std::optional<fit::InterpolationError> interpolation_error_;
+  std::unique_ptr<fit::Objective> objective_;
+  std::unique_ptr<optim::OptimizerState> state_;
+  std::unique_ptr<optim::Optimizer> optimizer_;
+  fit::GridEstimate estimate_;
+  Eigen::MatrixXd law_samples_;
 };
 
 }  // namespace
 
 int run_fit(MPI_Comm comm, Config& config) {
-  return FitProblem(comm, config).run();
+  CommandContext context(comm, config, "fit");
+  return FitProblem(context).run();
 }
 
 }  // namespace msflow::app

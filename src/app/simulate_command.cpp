@@ -1,16 +1,18 @@
-// msflow simulate: the multiscale system of DESIGN.md §1.1 (or its averaged model) on K
+// msflow simulate: the multiscale system of docs/method.md (or its averaged model) on K
 // independent trajectories partitioned over MPI ranks, written to one HDF5 file with the exact
 // averaged drift on a grid over the visited region.
 #include <algorithm>
 #include <cmath>
 #include <memory>
 
+#include "command_context.hpp"
 #include "commands.hpp"
 #include "msflow/core/error.hpp"
 #include "msflow/core/grid.hpp"
 #include "msflow/core/log.hpp"
 #include "msflow/core/timer.hpp"
 #include "msflow/io/hdf5.hpp"
+#include "msflow/io/output_path.hpp"
 #include "msflow/io/provenance.hpp"
 #include "msflow/io/trajectory_file.hpp"
 #include "msflow/model/registry.hpp"
@@ -28,26 +30,27 @@ std::string format_number4(double value) {
 
 class SimulateProblem {
  public:
-  SimulateProblem(MPI_Comm comm, Config& config) : comm_(comm), config_(config), log_(comm) {
-    MPI_Comm_rank(comm, &rank_);
-    MPI_Comm_size(comm, &size_);
-  }
+  explicit SimulateProblem(CommandContext& context)
+      : context_(context),
+        comm_(context.comm()),
+        config_(context.config()),
+        log_(context.log()),
+        rank_(context.rank()),
+        size_(context.size()) {}
 
-  void run() {
-    log_.print("msflow simulate on ", size_, " MPI rank", size_ > 1 ? "s" : "");
-    collectively(comm_, [&] { setup(); });
-    collectively(comm_, [&] { plan_trajectories(); });
-    simulate();
-    tabulate_truth();
-    collectively(comm_, [&] { write_output(); });
-    const std::string timing = timer_.summary(comm_);
-    log_.line(timing);
+  int run() {
+    context_.phase("1. setup", [&] { setup(); });
+    context_.phase("2. plan", [&] { plan_trajectories(); });
+    context_.phase("3. simulate", [&] { simulate(); });
+    context_.phase("4. truth on grid", [&] { tabulate_truth(); });
+    context_.phase("5. write output", [&] { write_output(); });
+    context_.print_timings();
+    return kExitSuccess;
   }
 
  private:
   // ---- 1. model and options -----------------------------------------------------------------
   void setup() {
-    const auto scope = timer_.scope("1. setup");
     model_ = create_model(config_);
     averaged_ = config_.get_bool("simulate.averaged");
     const double n = model_->scale_separation();
@@ -77,7 +80,9 @@ class SimulateProblem {
                                   : static_cast<int>(config_.get_int("simulate.grid"));
     require(grid_points_ >= 2, "option --simulate.grid: must be >= 2");
     out_path_ = config_.has("out") ? config_.get_string("out") : "simulate.h5";
-    log_.line("\n# effective options\n" + config_.to_ini());
+    validate_output_path("out", out_path_,
+                         {config_.has("data") ? config_.get_string("data") : std::string()});
+    context_.print_options();
     log_.print("model ", model_->name(), ": d = ", d, ", m = ", model_->fast_dim(), ", n = ", n,
                averaged_ ? ", simulating the averaged model"
                          : std::string(", fast scheme ") + to_string(scheme_));
@@ -85,7 +90,6 @@ class SimulateProblem {
 
   // ---- 2. observation schedule ----------------------------------------------------------------
   void plan_trajectories() {
-    const auto scope = timer_.scope("2. plan");
     const int d = model_->slow_dim();
     if (config_.has("data")) {
       // Replay an observed file: its times and initial states, one plan per trajectory.
@@ -117,7 +121,6 @@ class SimulateProblem {
 
   // ---- 3. simulation --------------------------------------------------------------------------
   void simulate() {
-    const auto scope = timer_.scope("3. simulate");
     const IndexRange mine = block_partition(plans_.size(), rank_, size_);
     std::uint64_t local_steps = 0;
     for (std::size_t k = mine.begin; k < mine.end; ++k)
@@ -170,7 +173,6 @@ class SimulateProblem {
       log_.print("model ", model_->name(), " has no closed-form averaged drift: no /truth");
       return;
     }
-    const auto scope = timer_.scope("4. truth on grid");
     const int d = model_->slow_dim();
     Box box = bounding_box(local_x_, d);  // of this rank's paths, then of all
     MPI_Allreduce(MPI_IN_PLACE, box.lo.data(), d, MPI_DOUBLE, MPI_MIN, comm_);
@@ -187,7 +189,6 @@ class SimulateProblem {
 
   // ---- 5. output ------------------------------------------------------------------------------
   void write_output() {
-    const auto scope = timer_.scope("5. write output");
     const int d = model_->slow_dim();
     const IndexRange mine = block_partition(plans_.size(), rank_, size_);
     std::vector<std::uint64_t> offsets;
@@ -198,8 +199,7 @@ class SimulateProblem {
 
     h5::AtomicOutput output(comm_, out_path_);
     const hid_t file = output.file().id();
-    write_provenance(file, comm_, "msflow.simulate/1", "simulate", config_,
-                     "simulate.seed=" + std::to_string(seed_));
+    context_.write_provenance(file, "msflow.simulate/1", "simulate.seed=" + std::to_string(seed_));
     write_trajectory_group(file, comm_, d, rows, row_begin, local_t_, local_x_, offsets);
     {
       const h5::Handle group = h5::open_group(file, "trajectory");
@@ -217,7 +217,7 @@ class SimulateProblem {
       h5::write_rows(truth, "diffusion", {g, dim, dim}, grid_rows_.begin, grid_rows_.size(),
                      truth_diffusion_.data());
       h5::write_attribute(truth, "description",
-                          std::string("exact averaged drift and diffusion (DESIGN.md section 2) "
+                          std::string("exact averaged drift and diffusion (docs/method.md, Models) "
                                       "on a tensor grid over the bounding box of the paths"));
       h5::write_attribute(truth, "points_per_axis", static_cast<std::int64_t>(grid_points_));
     }
@@ -226,10 +226,10 @@ class SimulateProblem {
                " trajectories)");
   }
 
+  CommandContext& context_;
   MPI_Comm comm_;
   Config& config_;
-  RootLog log_;
-  PhaseTimer timer_;
+  const RootLog& log_;
   int rank_ = 0, size_ = 1;
 
   std::unique_ptr<Model> model_;
@@ -250,8 +250,8 @@ class SimulateProblem {
 }  // namespace
 
 int run_simulate(MPI_Comm comm, Config& config) {
-  SimulateProblem(comm, config).run();
-  return kExitSuccess;
+  CommandContext context(comm, config, "simulate");
+  return SimulateProblem(context).run();
 }
 
 }  // namespace msflow::app

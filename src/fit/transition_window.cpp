@@ -7,7 +7,12 @@ TransitionWindow make_transition_window(const TrajectorySet& data, int rank, int
   TransitionWindow window;
   window.dim = d;
   window.total = data.transitions();
-  window.range = block_partition(window.total, rank, size);
+  window.blocks = transition_blocks(window.total);
+  window.my_blocks = window.blocks.blocks_of(rank, size);
+  window.range = window.blocks.items_of(rank, size);
+  window.start.reserve(window.range.size() * d);
+  window.increment.reserve(window.range.size() * d);
+  window.dt.reserve(window.range.size());
   std::size_t global = 0;  // index of the transition in the global order
   for (std::size_t k = 0; k < data.trajectories(); ++k) {
     for (std::size_t row = data.begin_of(k); row + 1 < data.end_of(k); ++row, ++global) {

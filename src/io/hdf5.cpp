@@ -267,6 +267,30 @@ std::vector<T> read_all(hid_t dataset, hid_t memory_type) {
 std::vector<double> read_doubles(hid_t dataset) {
   return read_all<double>(dataset, H5T_NATIVE_DOUBLE);
 }
+std::vector<double> read_row_block(hid_t dataset, hsize_t row_begin, hsize_t rows) {
+  const Shape shape = dataset_shape(dataset);
+  if (shape.empty() || shape.size() > 2) throw InputError("dataset is not of rank 1 or 2");
+  if (row_begin + rows > shape[0]) throw std::logic_error("read_row_block: rows past the end");
+  Handle type(H5Dget_type(dataset), H5Tclose, "dataset type");
+  const H5T_class_t type_class = H5Tget_class(type);
+  if (type_class != H5T_FLOAT && type_class != H5T_INTEGER)
+    throw InputError("dataset is not numeric");
+  const hsize_t columns = shape.size() == 2 ? shape[1] : 1;
+  std::vector<double> values(rows * columns);
+  if (rows == 0) return values;
+  Handle file_space(H5Dget_space(dataset), H5Sclose, "dataspace");
+  Shape start(shape.size(), 0), count = shape;
+  start[0] = row_begin, count[0] = rows;
+  check(
+      H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr),
+      "hyperslab");
+  const hsize_t elements = rows * columns;
+  Handle memory_space(H5Screate_simple(1, &elements, nullptr), H5Sclose, "memory dataspace");
+  check(H5Dread(dataset, H5T_NATIVE_DOUBLE, memory_space, file_space, H5P_DEFAULT, values.data()),
+        "reading rows");
+  return values;
+}
+
 std::vector<std::uint64_t> read_uint64s(hid_t dataset) {
   return read_all<std::uint64_t>(dataset, H5T_NATIVE_UINT64);
 }

@@ -7,6 +7,7 @@
 // invariant law is Gaussian (every particle: mean c(x), variance s² I), the step is exact in law,
 // and b̄ is the Gaussian kernel average.
 #include <array>
+#include <memory>
 #include <string>
 
 #include "tagged_family.hpp"
@@ -19,6 +20,9 @@ class HarmonicSolventModel : public TaggedFamily {
   HarmonicSolventModel(const Config& config, std::string name, bool coupled);
 
   std::string name() const override { return name_; }
+  std::unique_ptr<Model> clone() const override {
+    return std::make_unique<HarmonicSolventModel>(*this);
+  }
   void fast_drift(const double* x, const double* y, double* drift) const override;
   double fast_stiffness() const override { return relative_rate(); }
   FastStep exact_fast_step(double tau) const override;

@@ -45,6 +45,13 @@ Model::SlowAverages Model::average_slow_terms(const double* x, const double* fas
   return averages;
 }
 
+std::vector<ParameterInfo> Model::parameter_info() const {
+  std::vector<ParameterInfo> info;
+  for (const auto& name : parameter_names())
+    info.push_back({name, ParameterDomain::free()});
+  return info;
+}
+
 Model::FastStep Model::exact_fast_step(double) const {
   return {};
 }

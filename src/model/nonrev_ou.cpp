@@ -45,6 +45,7 @@ class NonrevOuModel : public TaggedFamily {
   }
 
   std::string name() const override { return "nonrev-ou"; }
+  std::unique_ptr<Model> clone() const override { return std::make_unique<NonrevOuModel>(*this); }
 
   void fast_drift(const double*, const double* y, double* drift) const override {
     const double u0 = y[0] - centre_[0], u1 = y[1] - centre_[1];

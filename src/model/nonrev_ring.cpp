@@ -26,6 +26,7 @@ class NonrevRingModel : public TaggedFamily {
   }
 
   std::string name() const override { return "nonrev-ring"; }
+  std::unique_ptr<Model> clone() const override { return std::make_unique<NonrevRingModel>(*this); }
 
   void fast_drift(const double*, const double* y, double* drift) const override {
     const double u0 = y[0] - c_[0], u1 = y[1] - c_[1];

@@ -39,6 +39,7 @@ class TaggedDwModel : public TaggedFamily {
   }
 
   std::string name() const override { return "tagged-dw"; }
+  std::unique_ptr<Model> clone() const override { return std::make_unique<TaggedDwModel>(*this); }
 
   void fast_drift(const double*, const double* y, double* drift) const override {
     const int d = slow_dim();

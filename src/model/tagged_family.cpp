@@ -74,6 +74,13 @@ std::vector<std::string> TaggedFamily::parameter_names() const {
   return {"A", "ell", "sigma0"};
 }
 
+std::vector<ParameterInfo> TaggedFamily::parameter_info() const {
+  std::vector<ParameterInfo> info;
+  for (const auto& name : parameter_names())
+    info.push_back({name, name == "A" ? ParameterDomain::free() : ParameterDomain::positive()});
+  return info;
+}
+
 std::vector<double> TaggedFamily::parameters() const {
   if (potential_.has_stiffness()) return {potential_.a, kernel_.A, kernel_.ell, sigma0_};
   return {kernel_.A, kernel_.ell, sigma0_};

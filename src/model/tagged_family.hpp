@@ -31,6 +31,8 @@ class TaggedFamily : public Model {
                                   double* eta_adjoint) const override;
 
   std::vector<std::string> parameter_names() const override;
+  /// a, ell, sigma0 positive; A free (its sign makes the interaction attractive or repulsive).
+  std::vector<ParameterInfo> parameter_info() const override;
   std::vector<double> parameters() const override;
   void set_parameters(const std::vector<double>& values) override;
   /// σσᵀ = σ0² I involves sigma0 alone (tagged-sigma's depends on y as well).

@@ -21,6 +21,9 @@ class TaggedSigmaModel : public HarmonicSolventModel {
       : HarmonicSolventModel(config, "tagged-sigma", /*coupled=*/false),
         ell_sigma_(model_options::positive(config, "model.ell_sigma")) {}
 
+  std::unique_ptr<Model> clone() const override {
+    return std::make_unique<TaggedSigmaModel>(*this);
+  }
   bool diffusion_depends_on_fast() const override { return true; }
 
   void slow_diffusion(const double* x, const double* y, double* diffusion) const override {

@@ -84,8 +84,7 @@ void set_type(Tao tao, const std::string& type) {
   PetscPushErrorHandler(PetscIgnoreErrorHandler, nullptr);
   const PetscErrorCode status = TaoSetType(tao, type.c_str());
   PetscPopErrorHandler();
-  if (status != 0)
-    throw InputError("option --fit.tao_type: '" + type + "' is not a PETSc TAO type");
+  if (status != 0) throw InputError("not a PETSc TAO type");
 }
 
 }  // namespace

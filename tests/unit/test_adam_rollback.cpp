@@ -1,5 +1,5 @@
-// Adam iterations with rollback (DESIGN.md §3.6): a non-finite objective restores the state
-// before the previous step and redoes it with half the step; the run then recovers and
+// Adam iterations with rollback (docs/method.md, "Bad values"): a non-finite objective restores the
+// state before the previous step and redoes it with half the step; the run then recovers and
 // finishes; a persistent failure stops with a clear error after the allowed retries.
 #include <gtest/gtest.h>
 
@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "msflow/core/error.hpp"
-#include "msflow/fit/training_state.hpp"
+#include "msflow/optim/optimizer_state.hpp"
 
-namespace msflow::fit {
+namespace msflow::optim {
 namespace {
 
 const Eigen::VectorXd kMinimum = (Eigen::VectorXd(3) << 1.0, -2.0, 0.5).finished();
@@ -31,10 +31,10 @@ struct FaultyQuadratic {
 
 TEST(AdamRollback, RecoversFromOneNonFiniteEvaluationAndFinishes) {
   FaultyQuadratic quadratic{{5}, {}};
-  TrainingState state(Eigen::VectorXd::Zero(3));
+  OptimizerState state(Eigen::VectorXd::Zero(3));
   std::vector<double> scales;
-  const TrainingState::Objective objective = [&](const Eigen::VectorXd& p, std::uint64_t draw,
-                                                 Eigen::VectorXd& g) {
+  const OptimizerState::Objective objective = [&](const Eigen::VectorXd& p, std::uint64_t draw,
+                                                  Eigen::VectorXd& g) {
     return quadratic(p, draw, g);
   };
   for (int i = 0; i < 400; ++i)
@@ -55,10 +55,10 @@ TEST(AdamRollback, RecoversFromOneNonFiniteEvaluationAndFinishes) {
 
 TEST(AdamRollback, PersistentFailureStopsAfterTheRetries) {
   FaultyQuadratic quadratic{{3, 4, 5, 6, 7, 8, 9, 10}, {}};
-  TrainingState state(Eigen::VectorXd::Zero(3));
+  OptimizerState state(Eigen::VectorXd::Zero(3));
   int rollbacks = 0;
-  const TrainingState::Objective objective = [&](const Eigen::VectorXd& p, std::uint64_t draw,
-                                                 Eigen::VectorXd& g) {
+  const OptimizerState::Objective objective = [&](const Eigen::VectorXd& p, std::uint64_t draw,
+                                                  Eigen::VectorXd& g) {
     return quadratic(p, draw, g);
   };
   for (int i = 0; i < 3; ++i)
@@ -76,9 +76,9 @@ TEST(AdamRollback, PersistentFailureStopsAfterTheRetries) {
 
 TEST(AdamRollback, ANonFiniteStartHasNothingToRollBackTo) {
   FaultyQuadratic quadratic{{0}, {}};
-  TrainingState state(Eigen::VectorXd::Zero(3));
-  const TrainingState::Objective objective = [&](const Eigen::VectorXd& p, std::uint64_t draw,
-                                                 Eigen::VectorXd& g) {
+  OptimizerState state(Eigen::VectorXd::Zero(3));
+  const OptimizerState::Objective objective = [&](const Eigen::VectorXd& p, std::uint64_t draw,
+                                                  Eigen::VectorXd& g) {
     return quadratic(p, draw, g);
   };
   EXPECT_THROW(state.adam_iteration(objective, 0.05, 5, [](double) {}), CollectiveError);
@@ -86,4 +86,4 @@ TEST(AdamRollback, ANonFiniteStartHasNothingToRollBackTo) {
 }
 
 }  // namespace
-}  // namespace msflow::fit
+}  // namespace msflow::optim

@@ -7,8 +7,9 @@
 #include <random>
 
 #include "fit_test_support.hpp"
-#include "msflow/fit/fit_objective.hpp"
 #include "msflow/fit/gaussian_transition.hpp"
+#include "msflow/fit/interpolated_likelihood.hpp"
+#include "msflow/fit/likelihood_settings.hpp"
 
 namespace msflow::fit {
 namespace {
@@ -23,13 +24,12 @@ struct Case {
 void check_gradient(const Case& c) {
   const Config config = testing::fit_config(c.arguments);
   testing::SmallFitProblem problem(config, 40);
-  const auto objective_pointer = problem.objective(config);
-  FitObjective& objective = *objective_pointer;
-  const auto& estimator = problem.estimator;
+  const auto objective_pointer = problem.objective();
+  Objective& objective = *objective_pointer;
 
   std::mt19937_64 generator(17);
   std::normal_distribution<double> normal(0.0, 0.3);
-  Eigen::VectorXd theta = estimator->parameters();
+  Eigen::VectorXd theta = problem.averaged->initial_parameters();
   const Eigen::Index count = theta.size();
   for (Eigen::Index i = 0; i < count; ++i)
     theta[i] += normal(generator) * (i < count - 3 ? 1 : 0.1);
@@ -143,16 +143,16 @@ TEST(FitObjectiveWeightDecay, AddsHalfSquaredNormOfCouplingParameters) {
     const Config plain_config = testing::fit_config(base);
     const Config decayed_config = testing::fit_config(decayed);
     testing::SmallFitProblem plain(plain_config, 40), with_decay(decayed_config, 40);
-    Eigen::VectorXd theta = plain.estimator->parameters();
+    Eigen::VectorXd theta = plain.averaged->initial_parameters();
     std::mt19937_64 generator(5);
     std::normal_distribution<double> normal(0.0, 0.3);
     for (Eigen::Index i = 0; i < theta.size(); ++i)
       theta[i] += normal(generator);
     Eigen::VectorXd plain_gradient, decayed_gradient;
-    const double plain_value = plain.objective(plain_config)->evaluate(theta, 3, plain_gradient);
-    const double decayed_value =
-        with_decay.objective(decayed_config)->evaluate(theta, 3, decayed_gradient);
-    const Eigen::Index affine = 2 * 4;  // s and t of the m = N·d = 4 fast coordinates
+    const double plain_value = plain.objective()->evaluate(theta, 3, plain_gradient);
+    const double decayed_value = with_decay.objective()->evaluate(theta, 3, decayed_gradient);
+    const Eigen::Index affine = plain.averaged->layout().find("flow.affine")->size;
+    EXPECT_EQ(affine, 2 * 4);  // s and t of the m = N·d = 4 fast coordinates
     const Eigen::Index couplings = theta.size() - affine;
     const double expected = 0.5 * decay * theta.head(couplings).squaredNorm();
     EXPECT_NEAR(decayed_value - plain_value, expected, 1e-9 * std::abs(decayed_value)) << averaging;
@@ -196,13 +196,13 @@ void expect_interpolated_close_to_exact(const std::vector<std::string>& argument
   const Config exact_config = with_averaging({"--fit.averaging", "exact"});
   const Config fine_config =
       with_averaging({"--fit.averaging", "interpolated", "--fit.nodes", "256"});
-  testing::SmallFitProblem problem(exact_config, 200);
-  Eigen::VectorXd theta = problem.estimator->parameters();
+  testing::SmallFitProblem problem(exact_config, 200), fine(fine_config, 200);
+  Eigen::VectorXd theta = problem.averaged->initial_parameters();
   for (Eigen::Index i = 0; i < theta.size(); ++i)
     theta[i] += 0.1 * std::sin(3.0 + i);
   Eigen::VectorXd g_exact, g_fine;
-  const double j_exact = problem.objective(exact_config)->evaluate(theta, 5, g_exact);
-  const double j_fine = problem.objective(fine_config)->evaluate(theta, 5, g_fine);
+  const double j_exact = problem.objective()->evaluate(theta, 5, g_exact);
+  const double j_fine = fine.objective()->evaluate(theta, 5, g_fine);
   EXPECT_LT(std::abs(j_fine - j_exact), tolerance * std::abs(j_exact)) << arguments[1];
   EXPECT_LT((g_fine - g_exact).norm(), tolerance * g_exact.norm()) << arguments[1];
 }
@@ -228,10 +228,10 @@ TEST(FitObjectiveInterpolated, AutomaticNodesMeetTheTolerance) {
     const Config config = testing::fit_config({"--model.name", "tagged", "--fit.averaging",
                                                "interpolated", "--fit.tolerance", tolerance});
     testing::SmallFitProblem problem(config, 100);
-    const auto objective = problem.objective(config);
-    const auto& interpolated = dynamic_cast<const InterpolatedAveragingObjective&>(*objective);
-    const InterpolationError error = interpolated.interpolation_error(0);
-    EXPECT_LE(std::max(error.drift, error.diffusion), std::stod(tolerance) / 10);
+    const auto objective = problem.objective();
+    const auto& interpolated = dynamic_cast<const InterpolatedLikelihood&>(objective->likelihood());
+    const InterpolationError error = interpolation_error(*problem.averaged, interpolated.grid(), 0);
+    EXPECT_LE(error.largest(), std::stod(tolerance) / 10);
     EXPECT_GT(interpolated.grid().intervals(), previous);
     previous = interpolated.grid().intervals();
   }
@@ -251,8 +251,8 @@ TEST(FitObjectiveInterpolated, MomentsOnlyForFixedDiffusion) {
   for (const auto& [arguments, expected] : cases) {
     const Config config = testing::fit_config(interpolated(arguments));
     testing::SmallFitProblem problem(config, 40);
-    const auto objective = problem.objective(config);
-    EXPECT_EQ(dynamic_cast<const InterpolatedAveragingObjective&>(*objective).uses_moments(),
+    const auto objective = problem.objective();
+    EXPECT_EQ(dynamic_cast<const InterpolatedLikelihood&>(objective->likelihood()).uses_moments(),
               expected)
         << arguments.back();
   }

@@ -21,6 +21,8 @@ TransitionWindow random_window(int d, std::size_t count, std::mt19937_64& genera
   TransitionWindow window;
   window.dim = d;
   window.total = count;
+  window.blocks = transition_blocks(count);
+  window.my_blocks = window.blocks.blocks_of(0, 1);
   window.range = {0, count};
   for (std::size_t k = 0; k < count; ++k) {
     const double dt = spacing(generator);
@@ -130,10 +132,14 @@ TEST(TransitionMoments, KeepOnlyVisitedCells) {
   EXPECT_LE(moments.visited_cells(), 11u);  // cells of [−1, 0], plus the cell at 0
 }
 
+// The moments (with their exact sums, 80 bytes per dense entry) may not need more memory than
+// the transitions themselves or 64 MiB: d = 3 with 16 intervals per axis holds 1.25 GB.
 TEST(TransitionMoments, AffordableOnlyWhenNoLargerThanTheTransitions) {
   const Box box{{0.0, 0.0, 0.0}, {1.0, 1.0, 1.0}};
-  EXPECT_TRUE(TransitionMoments::affordable(InterpolationGrid(box, 16), 6'000'000));
-  EXPECT_FALSE(TransitionMoments::affordable(InterpolationGrid(box, 32), 6'000'000));
+  EXPECT_TRUE(TransitionMoments::affordable(InterpolationGrid(box, 3), 10));
+  EXPECT_TRUE(TransitionMoments::affordable(InterpolationGrid(box, 16), 30'000'000));
+  EXPECT_FALSE(TransitionMoments::affordable(InterpolationGrid(box, 16), 6'000'000));
+  EXPECT_FALSE(TransitionMoments::affordable(InterpolationGrid(box, 32), 30'000'000));
 }
 
 }  // namespace

@@ -1,23 +1,23 @@
 #pragma once
-// One Euler–Maruyama transition of the averaged model (DESIGN.md §1.4):
+// One Euler–Maruyama transition of the averaged model (docs/method.md, "The likelihood"):
 //   −ln p = ½ rᵀ (Σ̄Δ)⁻¹ r + ½ ln det(2π Σ̄Δ),   r = Δx − b̄ Δ,
 // with its derivatives ∂/∂b̄ = −Σ̄⁻¹ r and ∂/∂Σ̄ = ½ Σ̄⁻¹ − ½ Σ̄⁻¹ r rᵀ Σ̄⁻¹ / Δ.
 #include <cmath>
 
+#include "msflow/core/constants.hpp"
 #include "msflow/core/small_matrix.hpp"
 
 namespace msflow::fit {
 
 struct TransitionTerm {
   double value = 0;
-  double drift_adjoint[3] = {0, 0, 0};
-  double diffusion_adjoint[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
+  double drift_adjoint[kMaxSlowDim] = {0, 0, 0};
+  double diffusion_adjoint[kMaxSlowDim * kMaxSlowDim] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
 };
 
 /// d ≤ 3. `increment` = x_{k+1} − x_k, `dt` = Δ_k > 0; drift b̄ (d), diffusion Σ̄ (d×d).
 inline TransitionTerm gaussian_transition(int d, const double* increment, double dt,
                                           const double* drift, const double* diffusion) {
-  constexpr double kLogTwoPi = 1.8378770664093454835606594728112;
   double inverse[9], residual[3], solved[3];
   const double log_det = spd_inverse(diffusion, d, inverse);
   for (int a = 0; a < d; ++a)

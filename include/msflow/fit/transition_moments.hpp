@@ -5,7 +5,8 @@
 //   −ln L = ½ Σ_k |Δx_k − b̄(x_k) Δ_k|²_{Σ⁻¹} / Δ_k + ½ Σ_k (d ln 2πΔ_k + ln det Σ)
 // is a quadratic form in the B_i whose coefficients are sums over each grid cell's transitions,
 //   G_c = Σ_k Δ_k w(x_k) w(x_k)ᵀ   and   g_c = Σ_k w(x_k) Δx_kᵀ,
-// plus Q = Σ_k Δx_k Δx_kᵀ / Δ_k. They are summed once over all ranks; an evaluation then costs
+// plus Q = Σ_k Δx_k Δx_kᵀ / Δ_k. They are summed once over all ranks (per fixed transition
+// block, exactly: the same bits on any number of ranks); an evaluation then costs
 // O(visited cells × 16^d) on every rank, independent of the number of transitions, and needs
 // no communication.
 #include <mpi.h>
@@ -24,8 +25,8 @@ class TransitionMoments {
   /// Collective: accumulates every rank's window and sums over `comm`.
   TransitionMoments(MPI_Comm comm, const InterpolationGrid& grid, const TransitionWindow& window);
 
-  /// Whether accumulating the moments (dense over the grid's cells, before the visited ones
-  /// are kept) needs no more memory than the transitions themselves hold, or 8 MiB.
+  /// Whether accumulating the moments (dense over the grid's cells, with their exact sums)
+  /// needs no more memory than the transitions themselves hold, or 64 MiB.
   static bool affordable(const InterpolationGrid& grid, std::size_t total_transitions);
 
   /// −ln L over all ranks' transitions with b̄ = `node_drift` (nodes × d) and the uniform
@@ -37,8 +38,8 @@ class TransitionMoments {
 
  private:
   template <int D>
-  void accumulate(const InterpolationGrid& grid, const TransitionWindow& window,
-                  std::vector<double>& dense) const;
+  void accumulate(const InterpolationGrid& grid, const TransitionWindow& window, IndexRange range,
+                  std::vector<double>& dense, std::size_t& first_key, std::size_t& last_key) const;
 
   int dim_;
   int stencil_;  ///< 4^d nodes per cubic stencil

@@ -83,6 +83,9 @@ Shape dataset_shape(hid_t dataset);
 /// Reads a whole numeric dataset converted to double (independent I/O).
 std::vector<double> read_doubles(hid_t dataset);
 std::vector<std::uint64_t> read_uint64s(hid_t dataset);
+/// Reads rows [row_begin, row_begin + rows) of a numeric dataset of rank 1 or 2 (all columns),
+/// converted to double, row-major (independent I/O: each rank reads only its part).
+std::vector<double> read_row_block(hid_t dataset, hsize_t row_begin, hsize_t rows);
 
 /// An output file written under a temporary name and renamed into place on commit(); if the
 /// object is destroyed before commit (an error), the temporary is removed. Collective.

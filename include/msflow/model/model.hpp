@@ -3,8 +3,11 @@
 //   dX = b(X, Y; η) dt + σ(X, Y; η) dW,       dY = n B(X, Y) dt + √n α dW̃,  α = √(2/β) I.
 // b and σσᵀ (with the derivatives that `fit` needs) are known; B is needed only to simulate.
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "msflow/model/parameter_domain.hpp"
 
 namespace msflow {
 
@@ -13,6 +16,9 @@ class Model {
   virtual ~Model() = default;
 
   virtual std::string name() const = 0;
+  /// An independent copy (models are values: the estimators own one each, so evaluating with
+  /// learned physical parameters never changes a model someone else holds).
+  virtual std::unique_ptr<Model> clone() const = 0;
   int slow_dim() const { return slow_dim_; }               ///< d
   int fast_dim() const { return fast_dim_; }               ///< m
   double scale_separation() const { return separation_; }  ///< n = 1/ε
@@ -56,6 +62,8 @@ class Model {
 
   // ---- physical parameters η of b and σσᵀ (those `fit --fit.learn` may estimate) ----------
   virtual std::vector<std::string> parameter_names() const = 0;
+  /// The names with their domains (default: every parameter free).
+  virtual std::vector<ParameterInfo> parameter_info() const;
   virtual std::vector<double> parameters() const = 0;
   virtual void set_parameters(const std::vector<double>& values) = 0;
   /// Whether σσᵀ depends on physical parameter `index` (conservatively true by default).

@@ -1,5 +1,6 @@
 #pragma once
-// Everything an Adam fit needs to continue bitwise after a restart (DESIGN.md §3.4): the
+// Everything an optimization needs to continue bitwise after a restart (docs/method.md,
+// "Checkpoints"): the
 // parameters, the optimizer state, the iteration, the step scale after non-finite rollbacks,
 // the state before the latest step (for the next rollback) and the history so far. Base
 // samples are keyed by iteration, so no generator state is needed.
@@ -13,9 +14,9 @@
 #include "msflow/io/hdf5.hpp"
 #include "msflow/optim/adam.hpp"
 
-namespace msflow::fit {
+namespace msflow::optim {
 
-struct TrainingHistory {
+struct History {
   std::vector<double> iteration, objective, gradient_norm, learning_rate;
   void push(std::int64_t at, double value, double norm, double rate) {
     iteration.push_back(static_cast<double>(at));
@@ -25,11 +26,11 @@ struct TrainingHistory {
   }
   std::size_t size() const { return iteration.size(); }
   void write(MPI_Comm comm, hid_t parent, const std::string& name) const;
-  static TrainingHistory read(hid_t parent, const std::string& name);
+  static History read(hid_t parent, const std::string& name);
 };
 
-struct TrainingState {
-  explicit TrainingState(const Eigen::VectorXd& initial)
+struct OptimizerState {
+  explicit OptimizerState(const Eigen::VectorXd& initial)
       : parameters(initial), adam(initial.size()), previous_adam(initial.size()) {}
 
   /// J(parameters) with ∇J in `gradient`, base samples of draw `draw`.
@@ -37,28 +38,28 @@ struct TrainingState {
                                          Eigen::VectorXd& gradient)>;
 
   /// One Adam iteration at learning rate `rate` × step_scale, recorded in the history
-  /// (DESIGN.md §3.6): if J or ∇J is not finite, restores the state before the previous step,
-  /// halves step_scale, redoes that step and evaluates again, at most `retries` times in a row;
-  /// then (or at once, with no previous step) CollectiveError. `on_rollback` gets the new
-  /// step scale. The objective must give the same answer on every rank (it is reduced), so every
-  /// rank takes the same branch.
+  /// (docs/method.md, "Bad values"): if J or ∇J is not finite, restores the state before the
+  /// previous step, halves step_scale, redoes that step and evaluates again, at most `retries`
+  /// times in a row; then (or at once, with no previous step) CollectiveError. `on_rollback` gets
+  /// the new step scale. The objective must give the same answer on every rank (it is reduced), so
+  /// every rank takes the same branch.
   void adam_iteration(const Objective& objective, double rate, int retries,
                       const std::function<void(double)>& on_rollback);
 
   std::int64_t iteration = 0;  ///< iterations completed
   double step_scale = 1;       ///< halved at each rollback after a non-finite objective
   Eigen::VectorXd parameters;
-  optim::Adam adam;
+  Adam adam;
   bool has_previous = false;  ///< the state before the latest step:
   Eigen::VectorXd previous_parameters, previous_gradient;
-  optim::Adam previous_adam;
+  Adam previous_adam;
   double previous_learning_rate = 0;
-  TrainingHistory history;
+  History history;
 
   /// Collective write into `file` (replicated state: rank 0's data is written).
   void write(MPI_Comm comm, hid_t file) const;
   /// Reads a state written by write(); InputError if the parameter count differs.
-  static TrainingState read(hid_t file, Eigen::Index parameter_count);
+  static OptimizerState read(hid_t file, Eigen::Index parameter_count);
 };
 
-}  // namespace msflow::fit
+}  // namespace msflow::optim

@@ -1,10 +1,10 @@
-#include "msflow/fit/training_state.hpp"
+#include "msflow/optim/optimizer_state.hpp"
 
 #include <cmath>
 
 #include "msflow/core/error.hpp"
 
-namespace msflow::fit {
+namespace msflow::optim {
 
 namespace {
 
@@ -32,7 +32,7 @@ Eigen::VectorXd read_eigen(hid_t parent, const std::string& name, Eigen::Index s
 
 }  // namespace
 
-void TrainingHistory::write(MPI_Comm comm, hid_t parent, const std::string& name) const {
+void History::write(MPI_Comm comm, hid_t parent, const std::string& name) const {
   const h5::Handle group = h5::create_group(parent, name);
   write_vector(comm, group, "iteration", iteration);
   write_vector(comm, group, "objective", objective);
@@ -43,9 +43,9 @@ void TrainingHistory::write(MPI_Comm comm, hid_t parent, const std::string& name
                                   "parameters before the step, and the step's learning rate"));
 }
 
-TrainingHistory TrainingHistory::read(hid_t parent, const std::string& name) {
+History History::read(hid_t parent, const std::string& name) {
   const h5::Handle group = h5::open_group(parent, name);
-  TrainingHistory history;
+  History history;
   history.iteration = read_vector(group, "iteration");
   history.objective = read_vector(group, "objective");
   history.gradient_norm = read_vector(group, "gradient_norm");
@@ -53,7 +53,7 @@ TrainingHistory TrainingHistory::read(hid_t parent, const std::string& name) {
   return history;
 }
 
-void TrainingState::write(MPI_Comm comm, hid_t file) const {
+void OptimizerState::write(MPI_Comm comm, hid_t file) const {
   const h5::Handle group = h5::create_group(file, "state");
   h5::write_attribute(group, "iteration", iteration);
   h5::write_attribute(group, "step_scale", step_scale);
@@ -69,46 +69,35 @@ void TrainingState::write(MPI_Comm comm, hid_t file) const {
   history.write(comm, group, "history");
 }
 
-TrainingState TrainingState::read(hid_t file, Eigen::Index parameter_count) {
+OptimizerState OptimizerState::read(hid_t file, Eigen::Index parameter_count) {
   const h5::Handle group = h5::open_group(file, "state");
-  TrainingState state(read_eigen(group, "parameters", parameter_count));
-  std::int64_t value = 0;
-  {
-    const h5::Handle attribute(H5Aopen(group, "iteration", H5P_DEFAULT), H5Aclose, "iteration");
-    H5Aread(attribute, H5T_NATIVE_INT64, &value);
-    state.iteration = value;
-  }
-  {
-    const h5::Handle attribute(H5Aopen(group, "has_previous", H5P_DEFAULT), H5Aclose,
-                               "has_previous");
-    H5Aread(attribute, H5T_NATIVE_INT64, &value);
-    state.has_previous = value != 0;
-  }
+  OptimizerState state(read_eigen(group, "parameters", parameter_count));
+  state.iteration = h5::read_int64_attribute(group, "iteration");
+  state.has_previous = h5::read_int64_attribute(group, "has_previous") != 0;
   state.step_scale = h5::read_double_attribute(group, "step_scale");
   state.previous_learning_rate = h5::read_double_attribute(group, "previous_learning_rate");
-  state.adam = optim::Adam::read(group, "adam");
+  state.adam = Adam::read(group, "adam");
   if (state.has_previous) {
     state.previous_parameters = read_eigen(group, "previous_parameters", parameter_count);
     state.previous_gradient = read_eigen(group, "previous_gradient", parameter_count);
-    state.previous_adam = optim::Adam::read(group, "previous_adam");
+    state.previous_adam = Adam::read(group, "previous_adam");
   }
-  state.history = TrainingHistory::read(group, "history");
+  state.history = History::read(group, "history");
   return state;
 }
 
-void TrainingState::adam_iteration(const Objective& objective, double rate, int retries,
-                                   const std::function<void(double)>& on_rollback) {
+void OptimizerState::adam_iteration(const Objective& objective, double rate, int retries,
+                                    const std::function<void(double)>& on_rollback) {
   Eigen::VectorXd gradient;
   double value = objective(parameters, static_cast<std::uint64_t>(iteration), gradient);
   int failures = 0;
   while (!std::isfinite(value) || !gradient.allFinite()) {
     if (!has_previous || ++failures > retries)
       throw CollectiveError(
-          "fit: the objective or its gradient is not finite at iteration " +
-              std::to_string(iteration) +
+          "the objective or its gradient is not finite at iteration " + std::to_string(iteration) +
               (has_previous ? " after " + std::to_string(retries) + " rollbacks with halved steps"
                             : " (initial parameters)") +
-              "; try a smaller --fit.lr or a larger --fit.L",
+              "; try a smaller learning rate or more Monte Carlo samples",
           kExitInputError);
     step_scale *= 0.5;
     on_rollback(step_scale);
@@ -127,4 +116,4 @@ void TrainingState::adam_iteration(const Objective& objective, double rate, int 
   ++iteration;
 }
 
-}  // namespace msflow::fit
+}  // namespace msflow::optim

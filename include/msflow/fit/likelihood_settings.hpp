@@ -1,0 +1,40 @@
+#pragma once
+// How the likelihood averages (read once from [fit]).
+#include <mpi.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "msflow/core/grid.hpp"
+#include "msflow/core/options.hpp"
+#include "msflow/fit/likelihood.hpp"
+
+namespace msflow::fit {
+
+enum class Averaging { kAuto, kExact, kInterpolated };
+
+struct LikelihoodSettings {
+  Averaging averaging = Averaging::kAuto;
+  double tolerance = 1e-4;   ///< largest interpolation error of b̄, Σ̄ entries
+  std::optional<int> nodes;  ///< intervals per axis (auto: searched)
+};
+
+LikelihoodSettings read_likelihood_settings(const Config& config,
+                                            const std::string& section = "fit");
+
+struct LikelihoodChoice {
+  std::unique_ptr<Likelihood> likelihood;
+  std::string note;  ///< for the log: what was chosen and why
+};
+
+/// The likelihood `settings` ask for: exact; interpolated; or auto — interpolated where d ≤ 3
+/// and a grid meets the tolerance at the starting parameters, else exact. With nodes = auto the
+/// grid is the coarsest of 32, 64, … intervals per axis (d = 3: 16, 32) whose interpolation
+/// error at `model`'s current parameters is within a tenth of the tolerance (the start is
+/// broad; the learned law usually gives b̄ sharper features). Collective.
+LikelihoodChoice make_likelihood(const LikelihoodSettings& settings, MPI_Comm comm,
+                                 std::shared_ptr<const TransitionWindow> window, const Box& visited,
+                                 AveragedModel& model);
+
+}  // namespace msflow::fit

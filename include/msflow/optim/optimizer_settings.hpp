@@ -1,0 +1,27 @@
+#pragma once
+// The options of an optimization loop, declared and read under a named section ([fit] today;
+// `infer` reads the same keys under [infer]).
+#include <cstdint>
+#include <string>
+
+#include "msflow/core/options.hpp"
+#include "msflow/optim/lr_schedule.hpp"
+
+namespace msflow::optim {
+
+struct OptimizerSettings {
+  std::string section = "fit";  ///< where they were read (messages name --<section>.<key>)
+  std::string type = "adam";    ///< a registered optimizer (optimizer_registry())
+  std::int64_t iterations = 1000;
+  LrSchedule schedule;  ///< Adam
+  int retries = 5;      ///< Adam: rollbacks after a non-finite objective, in a row
+  std::string tao_type = "lmvm";
+  double gradient_tolerance = 1e-8;  ///< TAO
+  double progress_interval = 10;     ///< seconds between progress lines (0: none)
+};
+
+void declare_optimizer_options(OptionCatalog& catalog, const std::string& section);
+/// Reads and validates them (InputError naming the option), the TAO type included.
+OptimizerSettings read_optimizer_settings(const Config& config, const std::string& section);
+
+}  // namespace msflow::optim

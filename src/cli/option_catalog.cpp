@@ -1,0 +1,26 @@
+#include "msflow/cli/option_catalog.hpp"
+
+#include "msflow/fit/fit_settings.hpp"
+#include "msflow/model/registry.hpp"
+#include "msflow/sde/simulate_options.hpp"
+
+namespace msflow::cli {
+
+const OptionCatalog& option_catalog() {
+  static const OptionCatalog catalog = [] {
+    OptionCatalog c;
+    c.section("")
+        .add("out", "", "output HDF5 file (default: <command>.h5); never one of the inputs",
+             OptionKind::kOperational)
+        .add("data", "",
+             "input trajectory HDF5 (/trajectory/t, /trajectory/x); fit: the observations; "
+             "simulate: replay its observation times and initial states");
+    declare_model_options(c);
+    declare_simulate_options(c);
+    fit::declare_fit_options(c);
+    return c;
+  }();
+  return catalog;
+}
+
+}  // namespace msflow::cli

@@ -1,0 +1,80 @@
+#include "msflow/fit/likelihood_settings.hpp"
+
+#include <sstream>
+
+#include "msflow/core/constants.hpp"
+#include "msflow/core/error.hpp"
+#include "msflow/core/log.hpp"
+#include "msflow/core/settings.hpp"
+#include "msflow/fit/interpolated_likelihood.hpp"
+
+namespace msflow::fit {
+
+LikelihoodSettings read_likelihood_settings(const Config& config, const std::string& section) {
+  const SectionReader options(config, section);
+  LikelihoodSettings settings;
+  const std::string averaging = options.choice("averaging", {"auto", "exact", "interpolated"});
+  settings.averaging = averaging == "auto"    ? Averaging::kAuto
+                       : averaging == "exact" ? Averaging::kExact
+                                              : Averaging::kInterpolated;
+  settings.tolerance = options.positive("tolerance");
+  if (const auto nodes = options.integer_or_auto("nodes", 1, 100000))
+    settings.nodes = static_cast<int>(*nodes);
+  return settings;
+}
+
+LikelihoodChoice make_likelihood(const LikelihoodSettings& settings, MPI_Comm comm,
+                                 std::shared_ptr<const TransitionWindow> window, const Box& visited,
+                                 AveragedModel& model) {
+  const int d = window->dim;
+  LikelihoodChoice choice;
+  if (settings.averaging == Averaging::kExact ||
+      (settings.averaging == Averaging::kAuto && d > kMaxSlowDim)) {
+    choice.likelihood = std::make_unique<ExactLikelihood>(comm, std::move(window));
+    return choice;
+  }
+  require(d <= kMaxSlowDim,
+          "option --fit.averaging interpolated: needs d <= 3 (d = " + std::to_string(d) + ")");
+  if (settings.nodes) {
+    InterpolationGrid grid(visited, *settings.nodes);
+    choice.likelihood =
+        std::make_unique<InterpolatedLikelihood>(comm, std::move(window), std::move(grid), model);
+    return choice;
+  }
+  // Coarse to fine; the caps keep the node count (intervals + 3)^d near 4e3–3e4. Fewer than 32
+  // (16 for d = 3) intervals are never worth the risk: nodes are cheap next to transitions.
+  const int cap = d == 1 ? 4096 : d == 2 ? 128 : 32;
+  for (int intervals = d == 3 ? 16 : 32;; intervals *= 2) {
+    InterpolationGrid grid(visited, intervals);
+    const InterpolationError error = interpolation_error(model, grid, 0);
+    if (error.largest() <= settings.tolerance / 10) {
+      std::ostringstream note;
+      note << "interpolation error at the start with " << intervals
+           << " intervals per axis: " << format_number(error.drift) << " (b̄), "
+           << format_number(error.diffusion) << " (Σ̄); tolerance "
+           << format_number(settings.tolerance);
+      choice.note = note.str();
+      choice.likelihood =
+          std::make_unique<InterpolatedLikelihood>(comm, std::move(window), std::move(grid), model);
+      return choice;
+    }
+    if (intervals * 2 > cap) {
+      std::ostringstream message;
+      message << "interpolation error " << format_number(error.largest()) << " with " << intervals
+              << " intervals per axis, the most --fit.nodes auto tries for d = " << d;
+      if (settings.averaging == Averaging::kAuto) {
+        choice.note = "averaging auto chose exact: " + message.str() +
+                      " is above a tenth of "
+                      "--fit.tolerance " +
+                      format_number(settings.tolerance);
+        choice.likelihood = std::make_unique<ExactLikelihood>(comm, std::move(window));
+        return choice;
+      }
+      throw InputError("option --fit.tolerance " + format_number(settings.tolerance) + ": " +
+                       message.str() +
+                       "; set --fit.nodes, a larger --fit.tolerance, or --fit.averaging exact");
+    }
+  }
+}
+
+}  // namespace msflow::fit

@@ -1,0 +1,67 @@
+#include "msflow/optim/optimizer_settings.hpp"
+
+#include <algorithm>
+
+#include "msflow/core/error.hpp"
+#include "msflow/core/settings.hpp"
+#include "msflow/optim/optimizer.hpp"
+#include "msflow/optim/tao_minimizer.hpp"
+
+namespace msflow::optim {
+
+void declare_optimizer_options(OptionCatalog& catalog, const std::string& section) {
+  std::string types;
+  for (const auto& entry : optimizer_registry())
+    types += (types.empty() ? "" : "; ") + entry.name + ": " + entry.summary;
+  catalog.section(section)
+      .add("optimizer", "adam", types)
+      .add("iterations", "1000", "optimizer iterations")
+      .add("lr", "1e-2", "Adam learning rate")
+      .add("lr_decay", "cosine", "learning-rate decay: constant, cosine or exponential")
+      .add("lr_final", "0.05", "final learning rate relative to the base (cosine, exponential)")
+      .add("warmup", "20",
+           "linear learning-rate warm-up iterations (at most a fifth of the iterations)")
+      .add("retries", "5",
+           "non-finite objective: roll back and halve the step at most this many times in a row")
+      .add("tao_type", "lmvm", "TAO method for the tao optimizer (lmvm, bqnls, ...)")
+      .add("gradient_tolerance", "1e-8", "TAO: stop when the gradient norm is below this")
+      .add("progress", "10", "seconds between progress lines (0: none)", OptionKind::kOperational);
+}
+
+OptimizerSettings read_optimizer_settings(const Config& config, const std::string& section) {
+  const SectionReader options(config, section);
+  OptimizerSettings settings;
+  settings.section = section;
+  settings.type = options.text("optimizer");
+  if (std::none_of(optimizer_registry().begin(), optimizer_registry().end(),
+                   [&](const OptimizerEntry& entry) { return entry.name == settings.type; })) {
+    std::string known;
+    for (const auto& entry : optimizer_registry())
+      known += (known.empty() ? "" : ", ") + entry.name;
+    options.reject("optimizer", "must be one of " + known);
+  }
+  settings.iterations = options.integer("iterations", 1, std::int64_t{1} << 40);
+  settings.schedule.base = options.positive("lr");
+  settings.schedule.decay =
+      parse_decay(options.choice("lr_decay", {"constant", "cosine", "exponential"}));
+  settings.schedule.final_fraction = options.real_in("lr_final", 1e-12, 1);
+  // A short smoke run keeps a warm-up that fits in it.
+  settings.schedule.warmup_steps =
+      std::min(options.integer("warmup", 0, std::int64_t{1} << 40), settings.iterations / 5);
+  settings.schedule.total_steps = settings.iterations;
+  settings.schedule.validate();
+  settings.retries = static_cast<int>(options.integer("retries", 0, 1000));
+  settings.tao_type = options.text("tao_type");
+  settings.gradient_tolerance = options.positive("gradient_tolerance");
+  settings.progress_interval = options.nonnegative("progress");
+  if (settings.type == "tao") {
+    try {
+      TaoMinimizer::validate_type(settings.tao_type);
+    } catch (const InputError& e) {
+      options.reject("tao_type", e.what());
+    }
+  }
+  return settings;
+}
+
+}  // namespace msflow::optim
