@@ -1,6 +1,7 @@
-// The hot loop of `fit` (DESIGN.md §1.4, issue 4 "Performance"): Model::average_slow_terms over
-// many slow states with a fixed batch of L = 256 fast states, forward + reverse as `fit` calls
-// it (a Gaussian negative log-likelihood adjoint), against the kernel's floor on this machine.
+// The hot loop of `fit` (docs/method.md, "The likelihood", issue 4 "Performance"):
+// Model::average_slow_terms over many slow states with a fixed batch of L = 256 fast states,
+// forward + reverse as `fit` calls it (a Gaussian negative log-likelihood adjoint), against the
+// kernel's floor on this machine.
 //   build/bench/bench_fit_kernel --benchmark_counters_tabular=true
 // Counters: pairs/s = (transition, fast sample) pairs per second; the ratio that matters is
 // BM_FitKernel / BM_KernelFloor at the same (d, N).

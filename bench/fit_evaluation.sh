@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Whole-run benchmark of one fit objective + gradient evaluation (issue 4): tagged d=1 N=10,
-# M = 2e5 transitions, L = 256, flow of 6 affine layers of width 64, on 1 and 2 ranks: seconds
-# per evaluation, (transition, sample) pairs per second, peak memory per rank. Compare with the
+# Whole-run benchmark of one fit objective + gradient evaluation (W1): tagged d=1 N=10,
+# M = 2e5 transitions, L = 256, flow of 6 affine layers of width 64, exact averaging, on 1 and
+# 2 ranks: seconds per evaluation, (transition, sample) pairs per second, peak memory per rank.
+# Compare with the
 # kernel floor of build/bench/bench_fit_kernel (BM_KernelFloor: the same exps and multiply-adds
 # per pair in one tight loop).
 #   bench/fit_evaluation.sh [BUILD_DIR]      environment: REPEATS (default 5), ITERATIONS (10)
@@ -23,7 +24,8 @@ for repeat in $(seq "$repeats"); do
   for ranks in 1 2; do
     mpirun -n "$ranks" "$msflow" fit --model.name tagged --model.n 1000 --data "$work/data.h5" \
       --fit.L 256 --fit.iterations "$iterations" --fit.warmup 0 --flow.layers 6 \
-      --flow.width 64 --fit.progress 0 --run.checkpoint_every 0 --out "$work/fit.h5" \
+      --flow.width 64 --fit.averaging exact --fit.weight_decay 0 --fit.progress 0 \
+      --run.checkpoint_every 0 --out "$work/fit.h5" \
       > "$work/fit.log"
     line=$(grep 'objective + gradient' "$work/fit.log")
     echo "repeat $repeat, ranks=$ranks: ${line#objective + gradient: };" \

@@ -1,4 +1,4 @@
-# Finds every dependency of DESIGN.md §3.2. A missing one stops configuration with the Debian
+# Finds every dependency of README.md, "Install". A missing one stops configuration with the Debian
 # package that provides it (tools/setup-debian.sh installs them all).
 
 function(msflow_require found what package)

@@ -7,7 +7,7 @@ each cell then shows the median over the directories that have it and, in bracke
 
 Beside the flow and the unstructured baseline, each setting gets a row "exact family": the
 least-squares fit, to the same increments (pooled on a fine grid of x), of the exact b̄ formula
-of DESIGN.md §2.1 with its amplitude, width and centre free,
+of docs/method.md, "Models" with its amplitude, width and centre free,
 b(x) = -a x - B u exp(-|u|^2 / (2 w^2)), u = x - c. It knows
 the answer's shape and has d + 2 parameters, so its error is what the data length allows; an
 estimator that learns a whole law (or a whole function) is not expected to beat it."""

@@ -17,7 +17,9 @@ def read_trajectories(path):
     """[(t, x)] of every trajectory in `path`."""
     with h5py.File(path, "r") as f:
         t, x = f["trajectory/t"][:], f["trajectory/x"][:]
-        bounds = [int(o) for o in f["trajectory/offsets"][:]] + [len(t)]
+        # /trajectory/offsets is optional: without it the file holds one trajectory.
+        offsets = f["trajectory/offsets"][:] if "offsets" in f["trajectory"] else [0]
+        bounds = [int(o) for o in offsets] + [len(t)]
     return [(t[a:b], x[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]
 
 

@@ -238,19 +238,10 @@ class FitProblem {
     const hid_t file = output.file().id();
     context_.write_provenance(file, "msflow.fit/1",
                               "fit.seed=" + std::to_string(settings_.model.seed));
-    write_model_group(file, objective_->model().model());
-    const fit::AveragedModel& model = objective_->model();
-    model.write_state(comm, file);
-    fit::write_law(comm, file, law_samples_, model_->slow_dim(), model.law_depends_on_x());
-    state_->history.write(comm, file, "history");
-    fit::write_estimate(comm, file, estimate_, settings_.model, averaging_, model.type());
-    {
-      const h5::Handle data = h5::create_group(file, "data");
-      h5::write_attribute(data, "source", data_path_);
-      h5::write_attribute(data, "transitions",
-                          static_cast<std::int64_t>(objective_->likelihood().window().total));
-      h5::write_attribute(data, "trajectories", static_cast<std::int64_t>(observed_.trajectories));
-    }
+    fit::write_fit_result(
+        comm, file, objective_->model(), settings_.model, averaging_, estimate_, law_samples_,
+        state_->history,
+        {data_path_, objective_->likelihood().window().total, observed_.trajectories});
     output.commit();
     log().print("wrote ", out_path_);
   }

@@ -2,6 +2,7 @@
 
 #include "msflow/core/error.hpp"
 #include "msflow/fit/diagnostics.hpp"
+#include "msflow/io/provenance.hpp"
 #include "msflow/model/registry.hpp"
 
 namespace msflow::fit {
@@ -60,6 +61,21 @@ void write_law(MPI_Comm comm, hid_t file, const Eigen::MatrixXd& samples, int d,
   h5::write_attribute(law, "particle_variance", stats->variance);
   h5::write_attribute(law, "particle_median", stats->median);
   h5::write_attribute(law, "particle_iqr_variance", stats->iqr_variance);
+}
+
+void write_fit_result(MPI_Comm comm, hid_t file, const AveragedModel& model,
+                      const AveragedModelSettings& settings, const std::string& averaging,
+                      const GridEstimate& estimate, const Eigen::MatrixXd& law_samples,
+                      const optim::History& history, const DataSummary& data) {
+  write_model_group(file, model.model());
+  model.write_state(comm, file);
+  write_law(comm, file, law_samples, model.slow_dim(), model.law_depends_on_x());
+  history.write(comm, file, "history");
+  write_estimate(comm, file, estimate, settings, averaging, model.type());
+  const h5::Handle group = h5::create_group(file, "data");
+  h5::write_attribute(group, "source", data.source);
+  h5::write_attribute(group, "transitions", static_cast<std::int64_t>(data.transitions));
+  h5::write_attribute(group, "trajectories", static_cast<std::int64_t>(data.trajectories));
 }
 
 namespace {

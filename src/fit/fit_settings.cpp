@@ -15,10 +15,11 @@ void declare_fit_options(OptionCatalog& catalog) {
            "weight of the moment penalty lambda*m_p (the likelihood grows with M, the penalty "
            "does not)")
       .add("p", "2", "order p >= 1 of the moment penalty m_p = mean |T(z)|^p")
-      .add("weight_decay", "0",
+      .add("weight_decay", "10",
            "flow: precision w of a Gaussian prior N(0, 1/w) on the coupling layers' parameters "
            "(not the final elementwise affine layer), i.e. (w/2)|theta_c|^2: pulls the learned "
-           "law towards a Gaussian where the likelihood gives no gradient")
+           "law towards a Gaussian where the likelihood gives no gradient (0: the paper's "
+           "objective; docs/studies/defaults.md)")
       .add("seed", "1", "seed of the base samples and the initialization")
       .add("learn_diffusion", "auto",
            "unstructured: learn Σ(x) too (auto: when the model's σ depends on the fast "
@@ -26,7 +27,7 @@ void declare_fit_options(OptionCatalog& catalog) {
       .add("learn", "",
            "comma list of physical parameters fitted jointly (e.g. A,ell); starting values from "
            "[model]; positive ones (a, ell, sigma0) are optimized on a log scale")
-      .add("averaging", "exact",
+      .add("averaging", "auto",
            "auto: interpolated where d <= 3 and a grid meets --fit.tolerance, else exact; exact: "
            "b̄, Σ̄ by Monte Carlo at every observation (cost transitions × L per evaluation); "
            "interpolated: at the nodes of a grid over the visited box only, interpolated to the "

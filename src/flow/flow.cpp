@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include <stdexcept>
+
 #include "msflow/core/error.hpp"
 #include "msflow/flow/affine_coupling.hpp"
 #include "msflow/flow/elementwise_affine.hpp"
@@ -80,7 +82,8 @@ Vector Flow::parameters() const {
 }
 
 void Flow::set_parameters(const Vector& parameters) {
-  require(parameters.size() == parameter_count_, "flow: parameter vector has the wrong size");
+  if (parameters.size() != parameter_count_)
+    throw std::logic_error("flow: parameter vector has the wrong size");
   for (std::size_t i = 0; i < layers_.size(); ++i)
     layers_[i]->set_parameters(parameters.data() + offsets_[i]);
 }
@@ -100,12 +103,19 @@ void Flow::initialize(std::uint64_t seed, double last_layer_scale) {
   }
 }
 
+namespace {
+// Shape mismatches are programming errors of the caller, not bad user input.
+void check(bool condition, const std::string& message) {
+  if (!condition) throw std::logic_error(message);
+}
+}  // namespace
+
 void Flow::check_batch(const Matrix& input, const Matrix& context) const {
-  require(input.rows() == spec_.dim, "flow: input has " + std::to_string(input.rows()) +
-                                         " rows, expected " + std::to_string(spec_.dim));
-  require(context.rows() == spec_.context_dim &&
-              (spec_.context_dim == 0 || context.cols() == input.cols()),
-          "flow: context must be " + std::to_string(spec_.context_dim) + " × batch");
+  check(input.rows() == spec_.dim, "flow: input has " + std::to_string(input.rows()) +
+                                       " rows, expected " + std::to_string(spec_.dim));
+  check(context.rows() == spec_.context_dim &&
+            (spec_.context_dim == 0 || context.cols() == input.cols()),
+        "flow: context must be " + std::to_string(spec_.context_dim) + " × batch");
 }
 
 void Flow::forward(const Matrix& z, const Matrix& context, Matrix& y, Vector& logdet) {
@@ -149,10 +159,11 @@ Vector Flow::log_density(const Matrix& y, const Matrix& context) {
 void Flow::backward(const Matrix& grad_output, const Vector& grad_logdet, Vector& grad_params,
                     Matrix* grad_input, Matrix* grad_context) {
   const Index batch = grad_output.cols();
-  require(grad_params.size() == parameter_count_, "flow: gradient vector has the wrong size");
-  require(grad_output.rows() == spec_.dim && grad_logdet.size() == batch &&
-              (states_.empty() || states_.front().cols() == batch),
-          "flow: upstream gradients do not match the last forward/inverse batch");
+  if (grad_params.size() != parameter_count_)
+    throw std::logic_error("flow: gradient vector has the wrong size");
+  if (grad_output.rows() != spec_.dim || grad_logdet.size() != batch ||
+      (!states_.empty() && states_.front().cols() != batch))
+    throw std::logic_error("flow: upstream gradients do not match the last forward/inverse batch");
   grad_context_.setZero(spec_.context_dim, batch);
   const Matrix* upstream = &grad_output;
   Matrix* downstream = &grad_a_;
@@ -171,8 +182,8 @@ void Flow::backward(const Matrix& grad_output, const Vector& grad_logdet, Vector
 
 void Flow::log_density_backward(const Vector& grad_log_density, Vector& grad_params, Matrix* grad_y,
                                 Matrix* grad_context) {
-  require(log_density_cached_ && base_.cols() == grad_log_density.size(),
-          "flow: log_density_backward must follow log_density on the same batch");
+  check(log_density_cached_ && base_.cols() == grad_log_density.size(),
+        "flow: log_density_backward must follow log_density on the same batch");
   // log q = -|z|²/2 + logdet: ∂/∂z = -z, ∂/∂logdet = 1.
   const Matrix grad_z = -(base_.array().rowwise() * grad_log_density.transpose().array()).matrix();
   backward(grad_z, grad_log_density, grad_params, grad_y, grad_context);

@@ -1,5 +1,5 @@
 #pragma once
-// The tagged particle in a harmonic solvent (DESIGN.md §2.1–2.3): N particles tethered with
+// The tagged particle in a harmonic solvent (docs/method.md, "Models"): N particles tethered with
 // stiffness k to a centre c(x) = offset + γx and pulled together by springs k_s,
 //   U(y) = Σ_i (k/2)|y_i − c(x)|² + (k_s/2) Σ_{i<j} |y_i − y_j|²,   B = −∇U,   α = √(2/β) I.
 // `tagged` tethers to the fixed c (γ = 0), `tagged-coupled` to γx. The dynamics is linear: the

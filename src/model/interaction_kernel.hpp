@@ -1,5 +1,5 @@
 #pragma once
-// The Gaussian interaction kernel of the tagged-particle family (DESIGN.md §2.1):
+// The Gaussian interaction kernel of the tagged-particle family (docs/method.md, "Models"):
 //   Φ(r) = −A exp(−|r|²/(2ℓ²)),   ∇Φ(r) = (A/ℓ²) r e(r),   e(r) = exp(−|r|²/(2ℓ²)),
 //   ∇²Φ(r) = (A/ℓ²) e(r) (I − r rᵀ/ℓ²),
 // its mean force on the tagged particle, −(1/N) Σ_i ∇Φ(x − y_i), the derivatives of that force,

@@ -1,4 +1,5 @@
-// `nonrev-ou` (DESIGN.md §2.5): one fast particle in R² with the non-gradient linear drift
+// `nonrev-ou` (docs/method.md, "Models"): one fast particle in R² with the non-gradient linear
+// drift
 //   B(y) = −M (y − c),   M = H − ωJ,   H = diag(h1, h2),   J = [[0, −1], [1, 0]],
 // so π0 = N(c, Σ) with M Σ + Σ Mᵀ = (2/β) I (not a Gibbs law when ω ≠ 0). The slow part is the
 // tagged particle's with N = 1; b̄ is the Gaussian kernel average with covariance Σ.

@@ -1,5 +1,5 @@
-// `nonrev-ring` (DESIGN.md §2.5): one fast particle in R² driven round an anisotropic ring by a
-// rotation that breaks detailed balance,
+// `nonrev-ring` (docs/method.md, "Models"): one fast particle in R² driven round an anisotropic
+// ring by a rotation that breaks detailed balance,
 //   B(y) = −∇U(y) + ωJ(y − c),   U(y) = (|y − c|² − r0²)²/4 + (h2/2)(y₂ − c₂)².
 // No closed form for π0: no exact step, no sampler, no exact average (the Fokker–Planck solver
 // supplies the reference). The slow part is the tagged particle's with N = 1.

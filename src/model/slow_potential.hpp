@@ -1,5 +1,6 @@
 #pragma once
-// The slow confining potential V of the tagged particle (DESIGN.md §2.1, option --model.V):
+// The slow confining potential V of the tagged particle (docs/method.md, "Models", option
+// --model.V):
 //   harmonic     V(x) = (a/2)|x|²        −∇V(x) = −a x
 //   double-well  V(x) = (|x|² − 1)²/4    −∇V(x) = −(|x|² − 1) x
 #include "msflow/core/options.hpp"

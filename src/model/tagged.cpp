@@ -1,5 +1,5 @@
-// `tagged` (DESIGN.md §2.1): the paper's benchmark, a tagged particle in a harmonic solvent
-// tethered to the fixed centre c.
+// `tagged` (docs/method.md, "Models"): the paper's benchmark, a tagged particle in a harmonic
+// solvent tethered to the fixed centre c.
 #include <memory>
 
 #include "harmonic_solvent.hpp"

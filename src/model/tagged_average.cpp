@@ -1,5 +1,5 @@
 // The fused Monte Carlo averages of the tagged-particle family: the hot loop of `fit`
-// (DESIGN.md §1.3–1.4). For one slow state x and a batch of `count` fast states,
+// (docs/method.md, "The flow model"). For one slow state x and a batch of `count` fast states,
 //   b̄  = −∇V(x) − (A/(N L ℓ²)) Σ_p e_p r_p,             e_p = exp(−|r_p|²/(2ℓ²)),
 //   Σ̄  = σ0² I                         (family)    or
 //   Σ̄  = σ0² (1 + (1/(N L)) Σ_p s_p) I  (tagged-sigma), s_p = exp(−|r_p|²/(2ℓσ²)),

@@ -1,5 +1,5 @@
-// `tagged-coupled` (DESIGN.md §2.2): the solvent is tethered to γx instead of c, so the fast law
-// π_x (mean γx) depends on the slow variable and b̄ uses u = (1 − γ)x.
+// `tagged-coupled` (docs/method.md, "Models"): the solvent is tethered to γx instead of c, so the
+// fast law π_x (mean γx) depends on the slow variable and b̄ uses u = (1 − γ)x.
 #include <memory>
 
 #include "harmonic_solvent.hpp"

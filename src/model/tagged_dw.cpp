@@ -1,4 +1,4 @@
-// `tagged-dw` (DESIGN.md §2.4): the tagged particle of §2.1 in a solvent of independent
+// `tagged-dw` (docs/method.md, "Models"): the tagged particle of §2.1 in a solvent of independent
 // particles (k_s = 0), each confined by the non-quadratic
 //   U1(y) = h (|y − c|² − r0²)²/4      (a double well in 1-D, a ring in 2-D),
 // so π0 is the product of p1 ∝ exp(−β U1), not Gaussian. No exact step and no sampler (the

@@ -1,5 +1,5 @@
 #pragma once
-// The slow part shared by every model of the tagged-particle family (DESIGN.md §2.1–2.5):
+// The slow part shared by every model of the tagged-particle family (docs/method.md, "Models"):
 //   b(x, y) = −∇V(x) − (1/N) Σ_i ∇Φ(x − y_i),   σσᵀ = σ0² I_d,
 // with its derivatives and the physical parameters η = (a [harmonic V only], A, ell, sigma0).
 // Subclasses add the fast dynamics (and may replace the diffusion, see tagged-sigma).

@@ -1,5 +1,5 @@
-// `tagged-sigma` (DESIGN.md §2.3): the tagged particle of §2.1 with a diffusion that depends on
-// the solvent,
+// `tagged-sigma` (docs/method.md, "Models"): the tagged particle of §2.1 with a diffusion that
+// depends on the solvent,
 //   σσᵀ(x, y) = σ0² (1 + (1/N) Σ_i exp(−|x − y_i|²/(2ℓσ²))) I_d,
 //   Σ̄(x)     = σ0² (1 + (ℓσ²/(ℓσ² + s²))^{d/2} exp(−|u|²/(2(ℓσ² + s²)))) I_d,   u = x − c.
 // η appends ell_sigma to the parameters of the family.

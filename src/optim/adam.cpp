@@ -3,6 +3,8 @@
 #include <cmath>
 #include <vector>
 
+#include <stdexcept>
+
 #include "msflow/core/error.hpp"
 
 namespace msflow::optim {
@@ -16,8 +18,8 @@ Adam::Adam(Eigen::Index size, AdamOptions options)
 
 void Adam::step(Eigen::VectorXd& parameters, const Eigen::VectorXd& gradient,
                 double learning_rate) {
-  require(parameters.size() == first_.size() && gradient.size() == first_.size(),
-          "adam: parameter/gradient size does not match the optimizer state");
+  if (parameters.size() != first_.size() || gradient.size() != first_.size())
+    throw std::logic_error("adam: parameter/gradient size does not match the optimizer state");
   ++steps_;
   const double b1 = options_.beta1, b2 = options_.beta2;
   first_ = b1 * first_ + (1 - b1) * gradient;

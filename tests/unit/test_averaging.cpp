@@ -1,5 +1,5 @@
-// Stochastic averaging (DESIGN.md §1.2): a binned drift estimate from a simulated slow path of
-// `tagged` approaches the exact averaged drift b̄ as the scale separation n grows.
+// Stochastic averaging (docs/method.md, "Averaging"): a binned drift estimate from a simulated slow
+// path of `tagged` approaches the exact averaged drift b̄ as the scale separation n grows.
 #include <gtest/gtest.h>
 
 #include <algorithm>

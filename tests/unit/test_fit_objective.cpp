@@ -135,9 +135,9 @@ TEST(FitObjectiveGradient, InterpolatedFlowWeightDecay) {
 TEST(FitObjectiveWeightDecay, AddsHalfSquaredNormOfCouplingParameters) {
   const double decay = 0.7;
   for (const auto& averaging : {"exact", "interpolated"}) {
-    const std::vector<std::string> base = {"--model.name", "tagged", "--model.N",       "4",
-                                           "--fit.lambda", "0.1",    "--fit.averaging", averaging,
-                                           "--fit.nodes",  "5"};
+    const std::vector<std::string> base = {"--model.name",    "tagged",  "--model.N",          "4",
+                                           "--fit.lambda",    "0.1",     "--fit.weight_decay", "0",
+                                           "--fit.averaging", averaging, "--fit.nodes",        "5"};
     std::vector<std::string> decayed = base;
     decayed.insert(decayed.end(), {"--fit.weight_decay", std::to_string(decay)});
     const Config plain_config = testing::fit_config(base);

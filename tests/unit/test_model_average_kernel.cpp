@@ -1,6 +1,6 @@
 // The fused Monte Carlo averages Model::average_slow_terms of every model (the hot loop of
-// `fit`, DESIGN.md §1.3–1.4): equal to the generic per-pair default of Model, and its reverse
-// mode against central finite differences of J = w·b̄ + W:Σ̄; accumulation and null outputs.
+// `fit`, docs/method.md, "The flow model"): equal to the generic per-pair default of Model, and its
+// reverse mode against central finite differences of J = w·b̄ + W:Σ̄; accumulation and null outputs.
 #include <gtest/gtest.h>
 
 #include <algorithm>

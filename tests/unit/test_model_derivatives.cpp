@@ -1,5 +1,5 @@
-// Every derivative the models provide, against central finite differences (DESIGN.md §3.2), and
-// the consistency of the drift/diffusion/noise/fast-drift functions with their definitions.
+// Every derivative the models provide, against central finite differences (README.md, "Install"),
+// and the consistency of the drift/diffusion/noise/fast-drift functions with their definitions.
 #include <gtest/gtest.h>
 
 #include <algorithm>

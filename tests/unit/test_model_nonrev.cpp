@@ -1,5 +1,5 @@
-// The non-reversible fast processes (DESIGN.md §2.5): nonrev-ou's Lyapunov covariance, its
-// exact-in-law step and its exact b̄ (Monte Carlo tolerances: 5 standard errors from the sample
+// The non-reversible fast processes (docs/method.md, "Models"): nonrev-ou's Lyapunov covariance,
+// its exact-in-law step and its exact b̄ (Monte Carlo tolerances: 5 standard errors from the sample
 // variance, fixed seeds); nonrev-ring's capabilities.
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-// The tagged-particle models with a harmonic solvent (DESIGN.md §2.1–2.3) against their exact
+// The tagged-particle models with a harmonic solvent (docs/method.md, "Models") against their exact
 // answers: the invariant law, the exact-in-law step, Euler's O(h) variance bias, and the exact
 // averages b̄ and Σ̄ against Monte Carlo. Monte Carlo tolerances are 5 standard errors computed
 // from the sample variance (all streams have fixed seeds, so the tests are deterministic).
@@ -21,7 +21,7 @@ using Args = std::vector<std::string>;
 
 constexpr double kTolerance = 5;  // in standard errors
 
-/// s² = [(1 − 1/N)/(k + k_s N) + 1/(kN)]/β (DESIGN.md §2.1), written out independently.
+/// s² = [(1 − 1/N)/(k + k_s N) + 1/(kN)]/β (docs/method.md, "Models"), written out independently.
 double solvent_variance(int N, double k, double ks, double beta) {
   return ((1 - 1.0 / N) / (k + ks * N) + 1 / (k * N)) / beta;
 }
@@ -240,7 +240,7 @@ TEST(ModelTagged, ExactStepMatchesTheOuTransition) {
 
 TEST(ModelTagged, RepeatedExactStepsRelaxToTheStationaryVariance) {
   // From a point far from c, 60 steps of τ = 0.25 (15 slowest relaxation times) must reach π0:
-  // mean c, variance s² — the check DESIGN.md §2.1 demands of the simulator's fast step.
+  // mean c, variance s² — the check docs/method.md, "Models" demands of the simulator's fast step.
   const int d = 2, N = 10, m = d * N;
   const double k = 1.2, ks = 0.4, beta = 2;
   const auto model = test::make_model(solvent({"--model.d", "2", "--model.c", "0.3,-0.2"}));
@@ -340,8 +340,8 @@ RunningStats euler_variance(const Model& model, double h, int chains, int burn_i
 }
 
 TEST(ModelTagged, EulerStepsReproduceTheStationaryVarianceToOrderH) {
-  // Euler inflates a mode of rate θ by 1/(1 − θh/2) (DESIGN.md §2.1). With n·h·(k + k_s N) =
-  // 0.01 the bias is 0.3% of s²; with 0.2 it is ~6% and must match the predicted inflation.
+  // Euler inflates a mode of rate θ by 1/(1 − θh/2) (docs/method.md, "Models"). With n·h·(k + k_s
+  // N) = 0.01 the bias is 0.3% of s²; with 0.2 it is ~6% and must match the predicted inflation.
   const int N = 10;
   const double k = 1, ks = 0.5, beta = 1, c = 0.5;
   const auto model = table1_solvent(N);

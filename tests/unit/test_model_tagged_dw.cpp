@@ -1,6 +1,6 @@
-// tagged-dw (DESIGN.md §2.4): the quadrature of the one-particle law p1 ∝ exp(−β U1) against
-// closed-form normalizations and under refinement, and the quadrature b̄ against Monte Carlo with
-// exact draws of p1 (rejection sampling: no discretization bias, only Monte Carlo error).
+// tagged-dw (docs/method.md, "Models"): the quadrature of the one-particle law p1 ∝ exp(−β U1)
+// against closed-form normalizations and under refinement, and the quadrature b̄ against Monte Carlo
+// with exact draws of p1 (rejection sampling: no discretization bias, only Monte Carlo error).
 #include <gtest/gtest.h>
 
 #include <algorithm>

@@ -80,7 +80,7 @@ TEST(OptimAdam, StateRoundTripsThroughHdf5AndResumesBitwise) {
 TEST(OptimAdam, SizeMismatchIsRejected) {
   Adam adam(3);
   Vector p = Vector::Zero(4);
-  EXPECT_THROW(adam.step(p, Vector::Zero(4), 0.1), InputError);
+  EXPECT_THROW(adam.step(p, Vector::Zero(4), 0.1), std::logic_error);
 }
 
 TEST(OptimSchedule, WarmupThenDecayToTheFinalFraction) {

@@ -1,4 +1,5 @@
-// Validation of user trajectories (DESIGN.md §3.6): each problem named with dataset and index.
+// Validation of user trajectories (docs/method.md, "Bad input"): each problem named with dataset
+// and index.
 #include <gtest/gtest.h>
 
 #include <cmath>

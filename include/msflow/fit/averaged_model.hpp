@@ -1,5 +1,5 @@
 #pragma once
-// A parameterized averaged model ϑ ↦ (b̄_ϑ(x), Σ̄_ϑ(x)) (docs/method.md, "Estimators"): the flow
+// A parameterized averaged model ϑ ↦ (b̄_ϑ(x), Σ̄_ϑ(x)) (docs/method.md, "The flow model"): the flow
 // model b̄_θ(x) = (1/L) Σ_l b(x, T_θ(z_l)) of the paper, or the unstructured MLP baseline.
 //
 // One evaluation of an objective is   set_parameters(ϑ); begin(draw); … pull_back(…) per block

@@ -14,6 +14,7 @@
 #include "msflow/fit/averaged_model.hpp"
 #include "msflow/fit/fit_settings.hpp"
 #include "msflow/io/hdf5.hpp"
+#include "msflow/optim/optimizer_state.hpp"
 
 namespace msflow::fit {
 
@@ -34,6 +35,20 @@ void write_estimate(MPI_Comm comm, hid_t file, const GridEstimate& estimate,
 /// /law: samples of the learned fast law and, for particle systems, the pooled one-particle
 /// marginal's statistics (collective). Nothing for a model without a law.
 void write_law(MPI_Comm comm, hid_t file, const Eigen::MatrixXd& samples, int d, bool conditional);
+
+/// Where the data came from (the /data group).
+struct DataSummary {
+  std::string source;
+  std::size_t transitions = 0, trajectories = 0;
+};
+
+/// Everything a fit output holds besides the root provenance: /model, the model's state (/flow
+/// or /unstructured, /parameters), /law, /history, /estimate and /data (collective). `model` is
+/// at the final parameters.
+void write_fit_result(MPI_Comm comm, hid_t file, const AveragedModel& model,
+                      const AveragedModelSettings& settings, const std::string& averaging,
+                      const GridEstimate& estimate, const Eigen::MatrixXd& law_samples,
+                      const optim::History& history, const DataSummary& data);
 
 /// A fit output opened again (every rank reads it).
 class FittedModel {

@@ -1,9 +1,9 @@
 #pragma once
-// Nodes for `[fit] averaging = interpolated` (DESIGN.md §4): b̄ and Σ̄ are averaged over the
-// learned law at the nodes of a uniform tensor grid only and interpolated to the observations,
-// so an evaluation costs (nodes × L) pair evaluations instead of (transitions × L). b̄ is
-// interpolated with cubic convolution (Catmull–Rom: exact for quadratics, error O(h³)); Σ̄ is
-// interpolated multilinearly, whose non-negative weights keep it symmetric positive definite.
+// Nodes for `[fit] averaging = interpolated` (docs/method.md, "Interpolated averaging"): b̄ and Σ̄
+// are averaged over the learned law at the nodes of a uniform tensor grid only and interpolated to
+// the observations, so an evaluation costs (nodes × L) pair evaluations instead of (transitions ×
+// L). b̄ is interpolated with cubic convolution (Catmull–Rom: exact for quadratics, error O(h³)); Σ̄
+// is interpolated multilinearly, whose non-negative weights keep it symmetric positive definite.
 // One layer of nodes beyond the box on every side gives every point of the box a full stencil.
 #include <algorithm>
 #include <array>

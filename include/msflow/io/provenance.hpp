@@ -1,6 +1,6 @@
 #pragma once
 // Every file msflow writes explains itself: schema, code version, resolved options, MPI size and
-// seeds as root attributes (DESIGN.md §3.4).
+// seeds as root attributes (docs/method.md, "Checkpoints").
 #include <mpi.h>
 
 #include <string>

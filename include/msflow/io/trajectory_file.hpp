@@ -1,6 +1,7 @@
 #pragma once
-// The trajectory contract of DESIGN.md §3.4: /trajectory/t (M+1), /trajectory/x (M+1, d), and an
-// optional /trajectory/offsets marking where each of several concatenated trajectories starts.
+// The trajectory contract of docs/method.md, "Checkpoints": /trajectory/t (M+1), /trajectory/x
+// (M+1, d), and an optional /trajectory/offsets marking where each of several concatenated
+// trajectories starts.
 #include <mpi.h>
 
 #include <cstdint>
@@ -24,6 +25,21 @@ struct TrajectorySet {
   }
   std::size_t transitions() const { return rows() - trajectories(); }
 };
+
+/// The shape of a trajectory file: what every reader checks first (from metadata and the small
+/// /trajectory/offsets alone, so every rank can afford it).
+struct TrajectoryLayout {
+  std::size_t rows = 0;  ///< M + number of trajectories
+  int dim = 0;
+  std::vector<std::uint64_t> offsets;  ///< first row of each trajectory
+  std::size_t end_of(std::size_t k) const { return k + 1 < offsets.size() ? offsets[k + 1] : rows; }
+};
+
+/// Checks /trajectory/t and /x (presence, rank, shape, d against `expected_dim` if > 0),
+/// /trajectory/offsets (integers, increasing, in range, starting at 0) and that every trajectory
+/// has at least `min_transitions` transitions. InputError naming the file and dataset.
+TrajectoryLayout read_trajectory_layout(hid_t file, const std::string& path, int expected_dim,
+                                        std::size_t min_transitions);
 
 /// Reads and validates a trajectory file (collective: every rank reads it). Every problem is an
 /// InputError naming the file, the dataset and the index: missing file/group/dataset, not HDF5,

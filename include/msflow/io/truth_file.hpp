@@ -1,6 +1,6 @@
 #pragma once
 // The optional /truth group of a trajectory file: the exact averaged drift (and diffusion) on a
-// grid, written by `msflow simulate` where DESIGN.md §2 gives them.
+// grid, written by `msflow simulate` where docs/method.md ("Models") gives them.
 #include <mpi.h>
 
 #include <optional>

@@ -1,5 +1,6 @@
 #pragma once
-// A multiscale model (DESIGN.md §1.1): slow X ∈ R^d observed, fast Y ∈ R^m never observed,
+// A multiscale model (docs/method.md, "The multiscale system"): slow X ∈ R^d observed, fast Y ∈ R^m
+// never observed,
 //   dX = b(X, Y; η) dt + σ(X, Y; η) dW,       dY = n B(X, Y) dt + √n α dW̃,  α = √(2/β) I.
 // b and σσᵀ (with the derivatives that `fit` needs) are known; B is needed only to simulate.
 #include <functional>
@@ -86,7 +87,8 @@ class Model {
   /// A draw y ~ π_x from m standard normals; false if π_x has no closed-form sampler.
   virtual bool sample_invariant(const double* x, const double* xi, double* y) const;
 
-  // ---- exact averaged model (DESIGN.md §2) -------------------------------------------------
+  // ---- exact averaged model (docs/method.md,
+  // "Models")----------------------------------------------
   virtual bool has_exact_average() const { return false; }
   /// b̄(x) (d) and Σ̄(x) (d×d) where known.
   virtual void exact_average(const double* x, double* drift, double* diffusion) const;

@@ -22,7 +22,7 @@ struct ModelEntry {
 const std::vector<ModelEntry>& model_registry();
 /// Creates the model named by --model.name; an unknown name is an InputError listing the known.
 std::unique_ptr<Model> create_model(const Config& config);
-/// Declares the [model] options (DESIGN.md §4) in the catalogue.
+/// Declares the [model] options in the catalogue (`msflow help simulate` lists them).
 void declare_model_options(OptionCatalog& catalog);
 
 }  // namespace msflow

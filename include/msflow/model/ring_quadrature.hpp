@@ -1,5 +1,5 @@
 #pragma once
-// Quadrature for expectations under the one-particle law of `tagged-dw` (DESIGN.md §2.4),
+// Quadrature for expectations under the one-particle law of `tagged-dw` (docs/method.md, "Models"),
 //   p1(y) ∝ exp(−β h (|y − c|² − r0²)²/4),   d = 1 (a double well) or d = 2 (a ring).
 // d = 1: the trapezoid rule on [−R, R]; d = 2: polar coordinates about c, the trapezoid rule in
 // angle and Gauss–Legendre in radius (the radial integrand r p1(r) does not vanish with its odd

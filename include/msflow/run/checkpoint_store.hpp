@@ -1,5 +1,5 @@
 #pragma once
-// Checkpoints of long runs (DESIGN.md §3.4–3.5): separate HDF5 files
+// Checkpoints of long runs (docs/method.md, "Checkpoints"): separate HDF5 files
 // <directory>/<stem>.ckpt.<iteration>.h5, each written under a temporary name and renamed, the
 // newest two kept. Each carries the configuration hash; resuming refuses a checkpoint written
 // with a different configuration.

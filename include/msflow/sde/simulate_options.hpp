@@ -2,6 +2,6 @@
 #include "msflow/core/options.hpp"
 
 namespace msflow {
-/// Declares the [simulate] options (DESIGN.md §4).
+/// Declares the [simulate] options (`msflow help simulate` lists them).
 void declare_simulate_options(OptionCatalog& catalog);
 }  // namespace msflow

@@ -1,7 +1,7 @@
 #pragma once
-// Simulators of DESIGN.md §1.1–1.2: the full slow–fast system with a fine step, and the averaged
-// model. Random numbers are addressed by (seed, purpose, trajectory, step), so a trajectory is
-// the same whichever rank simulates it.
+// Simulators of docs/method.md, "The multiscale system": the full slow–fast system with a fine
+// step, and the averaged model. Random numbers are addressed by (seed, purpose, trajectory, step),
+// so a trajectory is the same whichever rank simulates it.
 #include <cstdint>
 #include <functional>
 #include <string>
