@@ -212,9 +212,9 @@ class SimulateProblem {
       const h5::Handle truth = h5::create_group(file, "truth");
       const hsize_t g = grid_.size(), dim = static_cast<hsize_t>(d);
       h5::write_replicated(comm_, truth, "grid", {g, dim}, grid_.points.data());
-      h5::write_rows(truth, "drift", {g, dim}, grid_rows_.begin, grid_rows_.size(),
+      h5::write_rows(comm_, truth, "drift", {g, dim}, grid_rows_.begin, grid_rows_.size(),
                      truth_drift_.data());
-      h5::write_rows(truth, "diffusion", {g, dim, dim}, grid_rows_.begin, grid_rows_.size(),
+      h5::write_rows(comm_, truth, "diffusion", {g, dim, dim}, grid_rows_.begin, grid_rows_.size(),
                      truth_diffusion_.data());
       h5::write_attribute(truth, "description",
                           std::string("exact averaged drift and diffusion (docs/method.md, Models) "

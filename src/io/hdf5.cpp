@@ -1,10 +1,19 @@
 #include "msflow/io/hdf5.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <numeric>
 #include <stdexcept>
 
 #include "msflow/core/error.hpp"
+#include "msflow/parallel/collective.hpp"
 
 namespace msflow::h5 {
 
@@ -14,10 +23,36 @@ void check(herr_t status, const std::string& what) {
   if (status < 0) throw std::runtime_error("HDF5: " + what + " failed");
 }
 
-Handle file_access_list(MPI_Comm comm) {
-  Handle list(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "file access property list");
-  check(H5Pset_fapl_mpio(list, comm, MPI_INFO_NULL), "H5Pset_fapl_mpio");
-  return list;
+// The write failure of the output being written (one at a time per process; rank 0 only).
+struct WriteFailure {
+  bool failed = false;
+  std::string message;
+};
+WriteFailure g_failure;
+
+/// Records the first failed write ("writing X to FILE: No space left on device").
+void record_failure(const std::string& what) {
+  if (g_failure.failed) return;
+  const int error = errno;
+  g_failure.failed = true;
+  g_failure.message =
+      what + " failed" + (error ? std::string(" (") + std::strerror(error) + ")" : "");
+}
+
+/// Whether a write to `object` is to be skipped: not the writing rank, or a write failed.
+bool skip(hid_t object) {
+  return object < 0 || g_failure.failed;
+}
+
+/// Runs a write step; an exception (an HDF5 failure) is recorded, not thrown.
+template <class Step>
+void guarded(const std::string& what, Step&& step) {
+  errno = 0;
+  try {
+    step();
+  } catch (const std::exception& e) {
+    record_failure(what + ": " + e.what());
+  }
 }
 
 // Objects without modification times, so that the same run writes a bitwise identical file.
@@ -27,49 +62,119 @@ Handle creation_list(hid_t list_class) {
   return list;
 }
 
-Handle collective_transfer() {
-  Handle list(H5Pcreate(H5P_DATASET_XFER), H5Pclose, "transfer property list");
-  check(H5Pset_dxpl_mpio(list, H5FD_MPIO_COLLECTIVE), "H5Pset_dxpl_mpio");
-  return list;
-}
-
-template <class T>
-void write_rows_typed(hid_t parent, const std::string& name, const Shape& global_shape,
-                      hsize_t row_begin, hsize_t local_rows, const T* data, hid_t type) {
-  Handle file_space(
-      H5Screate_simple(static_cast<int>(global_shape.size()), global_shape.data(), nullptr),
-      H5Sclose, "dataspace of " + name);
-  const Handle creation = creation_list(H5P_DATASET_CREATE);
-  Handle dataset(
-      H5Dcreate2(parent, name.c_str(), type, file_space, H5P_DEFAULT, creation, H5P_DEFAULT),
-      H5Dclose, "dataset " + name);
-  Shape start(global_shape.size(), 0), count = global_shape;
-  if (!global_shape.empty()) start[0] = row_begin, count[0] = local_rows;
-  const hsize_t elements =
-      std::accumulate(count.begin(), count.end(), hsize_t{1}, std::multiplies<hsize_t>());
-  Handle memory_space(H5Screate_simple(1, &elements, nullptr), H5Sclose, "memory dataspace");
-  if (elements == 0) {
-    check(H5Sselect_none(file_space), "H5Sselect_none");
-    check(H5Sselect_none(memory_space), "H5Sselect_none");
-  } else if (!global_shape.empty()) {
-    check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start.data(), nullptr, count.data(),
-                              nullptr),
-          "hyperslab of " + name);
-  }
-  const Handle transfer = collective_transfer();
-  check(H5Dwrite(dataset, type, memory_space, file_space, transfer, data), "writing " + name);
-}
-
-template <class T>
-void write_replicated_typed(MPI_Comm comm, hid_t parent, const std::string& name,
-                            const Shape& shape, const T* data, hid_t type) {
+int rank_of(MPI_Comm comm) {
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
+  return rank;
+}
+
+/// Creates dataset `name` of `shape` and returns it (invalid after a failure).
+Handle create_dataset(hid_t parent, const std::string& name, const Shape& shape, hid_t type) {
+  Handle dataset;
+  guarded("creating dataset " + name, [&] {
+    Handle space(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr), H5Sclose,
+                 "dataspace of " + name);
+    const Handle creation = creation_list(H5P_DATASET_CREATE);
+    dataset =
+        Handle(H5Dcreate2(parent, name.c_str(), type, space, H5P_DEFAULT, creation, H5P_DEFAULT),
+               H5Dclose, "dataset " + name);
+  });
+  return dataset;
+}
+
+/// Writes `rows` rows of `row_size` elements at row `first` of `dataset` (a failure is recorded).
+template <class T>
+void write_row_range(hid_t dataset, const std::string& name, const Shape& shape, hsize_t first,
+                     hsize_t rows, hsize_t row_size, const T* data, hid_t type) {
+  if (skip(dataset) || rows == 0) return;
+  guarded("writing " + name, [&] {
+    Handle file_space(H5Dget_space(dataset), H5Sclose, "dataspace of " + name);
+    if (!shape.empty()) {
+      Shape start(shape.size(), 0), count = shape;
+      start[0] = first, count[0] = rows;
+      check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start.data(), nullptr, count.data(),
+                                nullptr),
+            "hyperslab of " + name);
+    }
+    const hsize_t elements = rows * row_size;
+    Handle memory_space(H5Screate_simple(1, &elements, nullptr), H5Sclose, "memory dataspace");
+    check(H5Dwrite(dataset, type, memory_space, file_space, H5P_DEFAULT, data), "writing " + name);
+  });
+}
+
+template <class T>
+MPI_Datatype mpi_type();
+template <>
+MPI_Datatype mpi_type<double>() {
+  return MPI_DOUBLE;
+}
+template <>
+MPI_Datatype mpi_type<std::uint64_t>() {
+  return MPI_UINT64_T;
+}
+
+// Rank 0 creates the dataset and writes every rank's rows in rank order; the other ranks send
+// theirs in chunks of at most 2^20 elements. Rank 0 keeps receiving after a failed write, so
+// no sender is left waiting; commit() reports the failure.
+template <class T>
+void write_rows_typed(MPI_Comm comm, hid_t parent, const std::string& name,
+                      const Shape& global_shape, hsize_t row_begin, hsize_t local_rows,
+                      const T* data, hid_t type) {
+  int size = 1;
+  MPI_Comm_size(comm, &size);
+  const int rank = rank_of(comm);
+  const hsize_t row_size =
+      std::accumulate(global_shape.begin() + (global_shape.empty() ? 0 : 1), global_shape.end(),
+                      hsize_t{1}, std::multiplies<hsize_t>());
+  const hsize_t chunk_rows =
+      std::max<hsize_t>(1, (hsize_t{1} << 20) / std::max<hsize_t>(1, row_size));
+  std::uint64_t mine[2] = {row_begin, local_rows};
+  std::vector<std::uint64_t> blocks(rank == 0 ? 2 * static_cast<std::size_t>(size) : 0);
+  MPI_Gather(mine, 2, MPI_UINT64_T, blocks.data(), 2, MPI_UINT64_T, 0, comm);
+  constexpr int kTag = 7301;
+  if (rank != 0) {
+    for (hsize_t first = 0; first < local_rows; first += chunk_rows) {
+      const hsize_t rows = std::min(chunk_rows, local_rows - first);
+      MPI_Send(data + first * row_size, static_cast<int>(rows * row_size), mpi_type<T>(), 0, kTag,
+               comm);
+    }
+    return;
+  }
+  const Handle dataset = skip(parent) ? Handle() : create_dataset(parent, name, global_shape, type);
+  write_row_range(dataset, name, global_shape, row_begin, local_rows, row_size, data, type);
+  std::vector<T> buffer;
+  for (int r = 1; r < size; ++r) {
+    const hsize_t begin = blocks[2 * r], count = blocks[2 * r + 1];
+    for (hsize_t first = 0; first < count; first += chunk_rows) {
+      const hsize_t rows = std::min(chunk_rows, count - first);
+      buffer.resize(rows * row_size);
+      MPI_Recv(buffer.data(), static_cast<int>(buffer.size()), mpi_type<T>(), r, kTag, comm,
+               MPI_STATUS_IGNORE);
+      write_row_range(dataset, name, global_shape, begin + first, rows, row_size, buffer.data(),
+                      type);
+    }
+  }
+}
+
+template <class T>
+void write_replicated_typed(MPI_Comm, hid_t parent, const std::string& name, const Shape& shape,
+                            const T* data, hid_t type) {
+  if (skip(parent)) return;
+  const Handle dataset = create_dataset(parent, name, shape, type);
   const hsize_t rows = shape.empty() ? 1 : shape[0];
-  write_rows_typed(parent, name, shape, 0, rank == 0 ? rows : 0, data, type);
+  const hsize_t row_size = std::accumulate(shape.begin() + (shape.empty() ? 0 : 1), shape.end(),
+                                           hsize_t{1}, std::multiplies<hsize_t>());
+  write_row_range(dataset, name, shape, 0, rows, row_size, data, type);
 }
 
 }  // namespace
+
+Handle Handle::adopt(hid_t id, Closer closer) {
+  Handle handle;
+  handle.id_ = id;
+  handle.closer_ = closer;
+  return handle;
+}
 
 Handle::Handle(hid_t id, Closer closer, const std::string& what) : id_(id), closer_(closer) {
   if (id_ < 0) throw std::runtime_error("HDF5: could not create/open " + what);
@@ -93,11 +198,17 @@ void Handle::reset() {
   id_ = H5I_INVALID_HID;
 }
 
-File File::create(MPI_Comm comm, const std::string& path) {
-  const Handle access = file_access_list(comm);
-  const hid_t id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access);
-  if (id < 0) throw InputError("cannot create output file '" + path + "'");
-  return File(Handle(id, H5Fclose, path), comm, path);
+File File::create_on_root(MPI_Comm comm, const std::string& path) {
+  Handle handle;
+  if (rank_of(comm) == 0)
+    guarded("creating " + path, [&] {
+      // In memory (the core driver, no backing store): HDF5 itself never writes to the disk, so
+      // a full disk is an ordinary failed write(2) at commit, not a half-closed HDF5 file.
+      Handle access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "file access property list");
+      check(H5Pset_fapl_core(access, std::size_t{1} << 20, 0), "H5Pset_fapl_core");
+      handle = Handle(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access), H5Fclose, path);
+    });
+  return File(std::move(handle), comm, path);
 }
 
 File File::open_read(MPI_Comm comm, const std::string& path) {
@@ -106,9 +217,11 @@ File File::open_read(MPI_Comm comm, const std::string& path) {
   } else {
     throw InputError(path + ": no such file or not readable");
   }
+  struct stat info {};
+  if (stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode))
+    throw InputError(path + ": is a directory, not an HDF5 file");
   if (!is_hdf5_file(path)) throw InputError(path + ": not an HDF5 file");
-  const Handle access = file_access_list(comm);
-  const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, access);
+  const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   if (id < 0) throw InputError(path + ": cannot open as HDF5");
   return File(Handle(id, H5Fclose, path), comm, path);
 }
@@ -135,12 +248,18 @@ bool exists(hid_t location, const std::string& path) {
 }
 
 Handle create_group(hid_t parent, const std::string& name) {
-  const Handle creation = creation_list(H5P_GROUP_CREATE);
-  return Handle(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, creation, H5P_DEFAULT), H5Gclose,
-                "group " + name);
+  Handle group;
+  if (skip(parent)) return group;
+  guarded("creating group " + name, [&] {
+    const Handle creation = creation_list(H5P_GROUP_CREATE);
+    group = Handle(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, creation, H5P_DEFAULT), H5Gclose,
+                   "group " + name);
+  });
+  return group;
 }
 
 Handle open_group(hid_t parent, const std::string& name) {
+  if (parent < 0) return Handle();  // a rank that does not write an output
   return Handle(H5Gopen2(parent, name.c_str(), H5P_DEFAULT), H5Gclose, "group " + name);
 }
 
@@ -149,15 +268,18 @@ Handle open_dataset(hid_t parent, const std::string& name) {
 }
 
 void write_attribute(hid_t object, const std::string& name, const std::string& value) {
-  // Variable-length UTF-8, which h5py reads as str (fixed-length strings come back as bytes).
-  Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "string type");
-  check(H5Tset_size(type, H5T_VARIABLE), "H5Tset_size");
-  check(H5Tset_cset(type, H5T_CSET_UTF8), "H5Tset_cset");
-  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "scalar dataspace");
-  Handle attribute(H5Acreate2(object, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT),
-                   H5Aclose, "attribute " + name);
-  const char* text = value.c_str();
-  check(H5Awrite(attribute, type, &text), "writing attribute " + name);
+  if (skip(object)) return;
+  guarded("writing attribute " + name, [&] {
+    // Variable-length UTF-8, which h5py reads as str (fixed-length strings come back as bytes).
+    Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "string type");
+    check(H5Tset_size(type, H5T_VARIABLE), "H5Tset_size");
+    check(H5Tset_cset(type, H5T_CSET_UTF8), "H5Tset_cset");
+    Handle space(H5Screate(H5S_SCALAR), H5Sclose, "scalar dataspace");
+    Handle attribute(H5Acreate2(object, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT),
+                     H5Aclose, "attribute " + name);
+    const char* text = value.c_str();
+    check(H5Awrite(attribute, type, &text), "writing attribute " + name);
+  });
 }
 
 void write_attribute(hid_t object, const std::string& name, double value) {
@@ -165,21 +287,27 @@ void write_attribute(hid_t object, const std::string& name, double value) {
 }
 
 void write_attribute(hid_t object, const std::string& name, std::int64_t value) {
-  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "scalar dataspace");
-  Handle attribute(
-      H5Acreate2(object, name.c_str(), H5T_NATIVE_INT64, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
-      "attribute " + name);
-  check(H5Awrite(attribute, H5T_NATIVE_INT64, &value), "writing attribute " + name);
+  if (skip(object)) return;
+  guarded("writing attribute " + name, [&] {
+    Handle space(H5Screate(H5S_SCALAR), H5Sclose, "scalar dataspace");
+    Handle attribute(
+        H5Acreate2(object, name.c_str(), H5T_NATIVE_INT64, space, H5P_DEFAULT, H5P_DEFAULT),
+        H5Aclose, "attribute " + name);
+    check(H5Awrite(attribute, H5T_NATIVE_INT64, &value), "writing attribute " + name);
+  });
 }
 
 void write_attribute(hid_t object, const std::string& name, const std::vector<double>& value) {
-  const hsize_t size = value.size();
-  Handle space(size == 1 ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, &size, nullptr), H5Sclose,
-               "attribute dataspace");
-  Handle attribute(
-      H5Acreate2(object, name.c_str(), H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT),
-      H5Aclose, "attribute " + name);
-  check(H5Awrite(attribute, H5T_NATIVE_DOUBLE, value.data()), "writing attribute " + name);
+  if (skip(object)) return;
+  guarded("writing attribute " + name, [&] {
+    const hsize_t size = value.size();
+    Handle space(size == 1 ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, &size, nullptr), H5Sclose,
+                 "attribute dataspace");
+    Handle attribute(
+        H5Acreate2(object, name.c_str(), H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT),
+        H5Aclose, "attribute " + name);
+    check(H5Awrite(attribute, H5T_NATIVE_DOUBLE, value.data()), "writing attribute " + name);
+  });
 }
 
 bool has_attribute(hid_t object, const std::string& name) {
@@ -220,13 +348,15 @@ std::int64_t read_int64_attribute(hid_t object, const std::string& name) {
   return value;
 }
 
-void write_rows(hid_t parent, const std::string& name, const Shape& global_shape, hsize_t row_begin,
-                hsize_t local_rows, const double* data) {
-  write_rows_typed(parent, name, global_shape, row_begin, local_rows, data, H5T_NATIVE_DOUBLE);
+void write_rows(MPI_Comm comm, hid_t parent, const std::string& name, const Shape& global_shape,
+                hsize_t row_begin, hsize_t local_rows, const double* data) {
+  write_rows_typed(comm, parent, name, global_shape, row_begin, local_rows, data,
+                   H5T_NATIVE_DOUBLE);
 }
-void write_rows(hid_t parent, const std::string& name, const Shape& global_shape, hsize_t row_begin,
-                hsize_t local_rows, const std::uint64_t* data) {
-  write_rows_typed(parent, name, global_shape, row_begin, local_rows, data, H5T_NATIVE_UINT64);
+void write_rows(MPI_Comm comm, hid_t parent, const std::string& name, const Shape& global_shape,
+                hsize_t row_begin, hsize_t local_rows, const std::uint64_t* data) {
+  write_rows_typed(comm, parent, name, global_shape, row_begin, local_rows, data,
+                   H5T_NATIVE_UINT64);
 }
 void write_replicated(MPI_Comm comm, hid_t parent, const std::string& name, const Shape& shape,
                       const double* data) {
@@ -296,31 +426,90 @@ std::vector<std::uint64_t> read_uint64s(hid_t dataset) {
 }
 
 AtomicOutput::AtomicOutput(MPI_Comm comm, std::string final_path)
-    : comm_(comm),
-      final_path_(std::move(final_path)),
-      temporary_path_(final_path_ + ".tmp"),
-      file_(File::create(comm, temporary_path_)) {}
+    : comm_(comm), final_path_(std::move(final_path)) {
+  g_failure = {};
+  int status = 0;
+  std::string message;
+  if (rank_of(comm) == 0) {
+    // A fresh temporary, created exclusively: never an existing file or a symbolic link.
+    std::string name = final_path_ + ".tmp.XXXXXX";
+    errno = 0;
+    const int fd = mkstemp(name.data());
+    if (fd < 0) {
+      status = kExitInputError;
+      message =
+          "cannot create a temporary next to " + final_path_ + " (" + std::strerror(errno) + ")";
+    } else {
+      const mode_t mask = umask(0);
+      umask(mask);
+      fchmod(fd, 0666 & ~mask);  // mkstemp makes it private; outputs are ordinary files
+      descriptor_ = fd;
+      temporary_path_ = name;
+      file_ = File::create_on_root(comm, temporary_path_);
+      if (g_failure.failed) status = kExitInputError, message = g_failure.message;
+    }
+  }
+  try {
+    agree_on_failure(comm, status != 0, message, status);
+  } catch (...) {
+    if (descriptor_ >= 0) ::close(descriptor_), descriptor_ = -1;
+    if (!temporary_path_.empty()) std::remove(temporary_path_.c_str());
+    g_failure = {};
+    throw;
+  }
+}
 
 AtomicOutput::~AtomicOutput() {
-  if (committed_) return;
-  try {
-    file_.close();
-  } catch (const std::exception&) {  // objects left open by the failed writer: close anyway
+  if (!committed_) {
+    try {
+      file_.close();
+    } catch (const std::exception&) {  // objects left open by the failed writer: close anyway
+    }
+    if (descriptor_ >= 0) ::close(descriptor_);
+    if (!temporary_path_.empty()) std::remove(temporary_path_.c_str());
   }
-  int rank = 0;
-  MPI_Comm_rank(comm_, &rank);
-  if (rank == 0) std::remove(temporary_path_.c_str());
+  g_failure = {};
 }
 
 void AtomicOutput::commit() {
-  file_.close();
-  int rank = 0;
-  MPI_Comm_rank(comm_, &rank);
+  if (rank_of(comm_) == 0) {
+    // The in-memory image, written to the temporary with plain write(2) and synced.
+    std::vector<char> image;
+    if (!g_failure.failed)
+      guarded("closing " + final_path_, [&] {
+        check(H5Fflush(file_.id(), H5F_SCOPE_GLOBAL), "H5Fflush");
+        const ssize_t size = H5Fget_file_image(file_.id(), nullptr, 0);
+        if (size < 0) throw std::runtime_error("H5Fget_file_image failed");
+        image.resize(static_cast<std::size_t>(size));
+        if (H5Fget_file_image(file_.id(), image.data(), image.size()) != size)
+          throw std::runtime_error("H5Fget_file_image failed");
+      });
+    file_.close();
+    for (std::size_t done = 0; !g_failure.failed && done < image.size();) {
+      errno = 0;
+      const ssize_t written = ::write(descriptor_, image.data() + done, image.size() - done);
+      if (written < 0 && errno == EINTR) continue;
+      if (written <= 0) {
+        record_failure("writing " + temporary_path_);
+        break;
+      }
+      done += static_cast<std::size_t>(written);
+    }
+    errno = 0;
+    if (!g_failure.failed && fsync(descriptor_) != 0) record_failure("flushing " + temporary_path_);
+    if (::close(descriptor_) != 0 && !g_failure.failed)
+      record_failure("closing " + temporary_path_);
+    descriptor_ = -1;
+  }
+  const bool failed = g_failure.failed;
+  const std::string message = "writing " + final_path_ + ": " + g_failure.message;
+  agree_on_failure(comm_, failed, message, kExitInputError);
   int status = 0;
-  if (rank == 0) status = std::rename(temporary_path_.c_str(), final_path_.c_str());
+  if (rank_of(comm_) == 0) status = std::rename(temporary_path_.c_str(), final_path_.c_str());
   MPI_Bcast(&status, 1, MPI_INT, 0, comm_);
   if (status != 0)
-    throw std::runtime_error("cannot rename " + temporary_path_ + " to " + final_path_);
+    throw CollectiveError("cannot rename " + temporary_path_ + " to " + final_path_,
+                          kExitInputError);
   committed_ = true;
 }
 

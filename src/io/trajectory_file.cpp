@@ -166,8 +166,8 @@ void write_trajectory_group(hid_t file, MPI_Comm comm, int dim, std::uint64_t to
                             const std::vector<std::uint64_t>& offsets) {
   const h5::Handle group = h5::create_group(file, "trajectory");
   const hsize_t local_rows = local_t.size();
-  h5::write_rows(group, "t", {total_rows}, row_begin, local_rows, local_t.data());
-  h5::write_rows(group, "x", {total_rows, static_cast<hsize_t>(dim)}, row_begin, local_rows,
+  h5::write_rows(comm, group, "t", {total_rows}, row_begin, local_rows, local_t.data());
+  h5::write_rows(comm, group, "x", {total_rows, static_cast<hsize_t>(dim)}, row_begin, local_rows,
                  local_x.data());
   h5::write_replicated(comm, group, "offsets", {offsets.size()}, offsets.data());
   h5::write_attribute(group, "description",

@@ -84,8 +84,8 @@ TEST(MpiHdf5, RowsWrittenByEveryRankReadBackInOrder) {
       local.push_back(100.0 * i + c);
   {
     h5::AtomicOutput output(MPI_COMM_WORLD, path);
-    h5::write_rows(output.file().id(), "values", {rows, columns}, mine.begin, mine.size(),
-                   local.data());
+    h5::write_rows(MPI_COMM_WORLD, output.file().id(), "values", {rows, columns}, mine.begin,
+                   mine.size(), local.data());
     output.commit();
   }
   const h5::File file = h5::File::open_read(MPI_COMM_WORLD, path);
@@ -102,10 +102,48 @@ TEST(MpiHdf5, RowsWrittenByEveryRankReadBackInOrder) {
 TEST(MpiHdf5, AbandonedOutputLeavesNoFileBehind) {
   const int size = size_of(MPI_COMM_WORLD);
   const std::string path = "mpi_abandoned_" + std::to_string(size) + ".h5";
-  { h5::AtomicOutput output(MPI_COMM_WORLD, path); }  // destroyed without commit
+  std::string temporary;
+  {
+    h5::AtomicOutput output(MPI_COMM_WORLD, path);  // destroyed without commit
+    temporary = output.temporary_path();
+  }
   MPI_Barrier(MPI_COMM_WORLD);
   EXPECT_EQ(std::fopen(path.c_str(), "r"), nullptr);
-  EXPECT_EQ(std::fopen((path + ".tmp").c_str(), "r"), nullptr);
+  if (rank_of(MPI_COMM_WORLD) == 0) {
+    EXPECT_NE(temporary.find(path + ".tmp."), std::string::npos);
+    EXPECT_EQ(std::fopen(temporary.c_str(), "r"), nullptr);
+  }
+}
+
+// A write that fails on the writing rank (here: a dataset created twice) does not throw there:
+// the distributed writes that follow still complete, and commit() raises one CollectiveError
+// on every rank, naming the output; nothing is left behind.
+TEST(MpiHdf5, AFailedWriteIsReportedOnEveryRankAtCommit) {
+  const int size = size_of(MPI_COMM_WORLD);
+  const std::string path = "mpi_failed_write_" + std::to_string(size) + ".h5";
+  std::string message, temporary;
+  int status = 0;
+  try {
+    h5::AtomicOutput output(MPI_COMM_WORLD, path);
+    temporary = output.temporary_path();
+    const double value = 1;
+    h5::write_replicated(MPI_COMM_WORLD, output.file().id(), "twice", {1}, &value);
+    h5::write_replicated(MPI_COMM_WORLD, output.file().id(), "twice", {1}, &value);
+    const std::vector<double> rows(3, 2.0);
+    h5::write_rows(MPI_COMM_WORLD, output.file().id(), "rows", {3 * static_cast<hsize_t>(size)},
+                   3 * rank_of(MPI_COMM_WORLD), 3, rows.data());
+    output.commit();
+  } catch (const CollectiveError& e) {
+    message = e.what(), status = e.exit_status();
+  }
+  EXPECT_NE(message.find("writing " + path + ": creating dataset twice"), std::string::npos)
+      << message;
+  EXPECT_EQ(status, kExitInputError);
+  MPI_Barrier(MPI_COMM_WORLD);
+  EXPECT_EQ(std::fopen(path.c_str(), "r"), nullptr);
+  if (!temporary.empty()) {
+    EXPECT_EQ(std::fopen(temporary.c_str(), "r"), nullptr);
+  }
 }
 
 TEST(MpiTrajectoryFile, ABadFileGivesTheSameErrorOnEveryRank) {

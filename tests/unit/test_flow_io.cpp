@@ -32,8 +32,9 @@ TEST_P(FlowIo, WriteThenReadIsBitwiseIdentical) {
 
   const std::string path = "test_flow_io_" + to_string(GetParam()) + ".h5";
   {
-    h5::File file = h5::File::create(MPI_COMM_SELF, path);
-    write_flow(MPI_COMM_SELF, file.id(), "flow", flow);
+    h5::AtomicOutput output(MPI_COMM_SELF, path);
+    write_flow(MPI_COMM_SELF, output.file().id(), "flow", flow);
+    output.commit();
   }
   h5::File file = h5::File::open_read(MPI_COMM_SELF, path);
   Flow read = read_flow(file.id(), "flow");
@@ -61,9 +62,12 @@ INSTANTIATE_TEST_SUITE_P(AffineAndSpline, FlowIo,
 TEST(FlowIoErrors, MissingGroupOrDatasetIsNamed) {
   const std::string path = "test_flow_io_errors.h5";
   {
-    h5::File file = h5::File::create(MPI_COMM_SELF, path);
-    h5::Handle group = h5::create_group(file.id(), "broken");
-    h5::write_attribute(group, "schema", std::string("msflow.flow"));
+    h5::AtomicOutput output(MPI_COMM_SELF, path);
+    {
+      h5::Handle group = h5::create_group(output.file().id(), "broken");
+      h5::write_attribute(group, "schema", std::string("msflow.flow"));
+    }
+    output.commit();
   }
   h5::File file = h5::File::open_read(MPI_COMM_SELF, path);
   try {

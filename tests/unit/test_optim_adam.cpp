@@ -59,8 +59,9 @@ TEST(OptimAdam, StateRoundTripsThroughHdf5AndResumesBitwise) {
     adam.step(p, q.gradient(p), 0.01);
   const std::string path = "test_optim_adam.h5";
   {
-    h5::File file = h5::File::create(MPI_COMM_SELF, path);
-    adam.write(MPI_COMM_SELF, file.id(), "optimizer");
+    h5::AtomicOutput output(MPI_COMM_SELF, path);
+    adam.write(MPI_COMM_SELF, output.file().id(), "optimizer");
+    output.commit();
   }
   h5::File file = h5::File::open_read(MPI_COMM_SELF, path);
   Adam resumed = Adam::read(file.id(), "optimizer");

@@ -1,6 +1,13 @@
 #pragma once
 // A thin RAII layer over the HDF5 C API (the C++ API is serial-only on Debian). Every handle
-// closes itself; every failure throws with the file and object named.
+// closes itself.
+//
+// No MPI-IO anywhere (docs/output.md, "Files"): every rank reads input files independently, and
+// outputs are written by rank 0 alone (data distributed over ranks is sent to it in chunks), so
+// a killed run leaves no MPI-IO shared state behind. While an AtomicOutput is open, a failed
+// write on rank 0 (a full disk) does not throw: it is recorded, later writes are skipped, and
+// commit() reports it on every rank at once (CollectiveError, exit status 2), so no rank is ever
+// left waiting. Read failures throw at once.
 #include <hdf5.h>
 #include <mpi.h>
 
@@ -15,7 +22,9 @@ class Handle {
  public:
   using Closer = herr_t (*)(hid_t);
   Handle() = default;
-  Handle(hid_t id, Closer closer, const std::string& what);
+  Handle(hid_t id, Closer closer, const std::string& what);  ///< throws if id is invalid
+  /// Takes `id` even if invalid (a write that failed or runs on a rank that does not write).
+  static Handle adopt(hid_t id, Closer closer);
   ~Handle();
   Handle(Handle&& other) noexcept;
   Handle& operator=(Handle&& other) noexcept;
@@ -23,6 +32,8 @@ class Handle {
   Handle& operator=(const Handle&) = delete;
   hid_t id() const { return id_; }
   operator hid_t() const { return id_; }
+  /// Gives up ownership without closing.
+  void release() { id_ = H5I_INVALID_HID; }
 
  private:
   void reset();
@@ -32,15 +43,20 @@ class Handle {
 
 using Shape = std::vector<hsize_t>;
 
-/// An HDF5 file opened through MPI-IO on every rank of a communicator (collective calls).
+/// An HDF5 file: opened for reading on every rank, or created for writing on rank 0 only (its
+/// id() is invalid on the other ranks, and every write function ignores an invalid id).
 class File {
  public:
-  static File create(MPI_Comm comm, const std::string& path);     ///< truncates
-  static File open_read(MPI_Comm comm, const std::string& path);  ///< read-only
+  File() = default;
+  /// Rank 0 creates (truncates) `path`; a failure is recorded (see above), not thrown.
+  static File create_on_root(MPI_Comm comm, const std::string& path);
+  static File open_read(MPI_Comm comm, const std::string& path);  ///< read-only, every rank
   const std::string& path() const { return path_; }
   hid_t id() const { return handle_.id(); }
   MPI_Comm comm() const { return comm_; }
-  void close();  ///< collective; also done by the destructor
+  void close();  ///< also done by the destructor
+  /// Forgets the id without closing it (it was closed by the caller).
+  void release() { handle_.release(); }
 
  private:
   File(Handle handle, MPI_Comm comm, std::string path)
@@ -52,6 +68,7 @@ class File {
 
 bool is_hdf5_file(const std::string& path);
 bool exists(hid_t location, const std::string& path);  ///< every link on the path exists
+/// Writer side: an invalid handle when `parent` is invalid or a write failed.
 Handle create_group(hid_t parent, const std::string& name);
 Handle open_group(hid_t parent, const std::string& name);
 Handle open_dataset(hid_t parent, const std::string& name);
@@ -67,13 +84,14 @@ double read_double_attribute(hid_t object, const std::string& name);
 std::int64_t read_int64_attribute(hid_t object, const std::string& name);
 
 /// Collective write of a row-major double dataset of `global_shape` whose first dimension is
-/// split over ranks: this rank writes rows [row_begin, row_begin + local_rows).
-void write_rows(hid_t parent, const std::string& name, const Shape& global_shape, hsize_t row_begin,
-                hsize_t local_rows, const double* data);
+/// split over ranks: this rank holds rows [row_begin, row_begin + local_rows); rank 0 receives
+/// every rank's rows in chunks and writes them.
+void write_rows(MPI_Comm comm, hid_t parent, const std::string& name, const Shape& global_shape,
+                hsize_t row_begin, hsize_t local_rows, const double* data);
 /// Same for 64-bit unsigned integers.
-void write_rows(hid_t parent, const std::string& name, const Shape& global_shape, hsize_t row_begin,
-                hsize_t local_rows, const std::uint64_t* data);
-/// Collective write of a dataset whose contents every rank holds identically (rank 0 writes).
+void write_rows(MPI_Comm comm, hid_t parent, const std::string& name, const Shape& global_shape,
+                hsize_t row_begin, hsize_t local_rows, const std::uint64_t* data);
+/// A dataset whose contents every rank holds identically: rank 0 writes, no communication.
 void write_replicated(MPI_Comm comm, hid_t parent, const std::string& name, const Shape& shape,
                       const double* data);
 void write_replicated(MPI_Comm comm, hid_t parent, const std::string& name, const Shape& shape,
@@ -87,8 +105,10 @@ std::vector<std::uint64_t> read_uint64s(hid_t dataset);
 /// converted to double, row-major (independent I/O: each rank reads only its part).
 std::vector<double> read_row_block(hid_t dataset, hsize_t row_begin, hsize_t rows);
 
-/// An output file written under a temporary name and renamed into place on commit(); if the
-/// object is destroyed before commit (an error), the temporary is removed. Collective.
+/// An output file written under a fresh temporary name (created exclusively, never through an
+/// existing path: `<final>.tmp.XXXXXX`) and renamed into place on commit(); if the object is
+/// destroyed before commit (an error), the temporary is removed. Collective: construction and
+/// commit() agree on failure (CollectiveError with the file named, exit status 2).
 class AtomicOutput {
  public:
   AtomicOutput(MPI_Comm comm, std::string final_path);
@@ -96,13 +116,15 @@ class AtomicOutput {
   AtomicOutput(const AtomicOutput&) = delete;
   AtomicOutput& operator=(const AtomicOutput&) = delete;
   File& file() { return file_; }
-  /// Closes the file and renames it to its final path (collective).
+  /// Closes and flushes the file, agrees on any write failure, renames it to its final path.
   void commit();
+  const std::string& temporary_path() const { return temporary_path_; }
 
  private:
   MPI_Comm comm_;
-  std::string final_path_, temporary_path_;
-  File file_;
+  std::string final_path_, temporary_path_;  ///< the temporary on rank 0 only
+  int descriptor_ = -1;                      ///< of the temporary, created exclusively
+  File file_;                                ///< in memory until commit() writes its image
   bool committed_ = false;
 };
 
