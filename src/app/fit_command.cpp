@@ -60,8 +60,7 @@ class FitProblem {
     data_path_ = general.text("data");
     out_path_ = general.has("out") ? general.text("out") : "fit.h5";
     validate_output_path("out", out_path_, {data_path_});
-    checkpoints_ = std::make_unique<CheckpointStore>(context_.comm(), settings_.run.checkpoint_dir,
-                                                     stem_of(out_path_), config.hash());
+    CheckpointStore::prepare_directory(context_.comm(), settings_.run.checkpoint_dir);
     context_.print_options();
   }
 
@@ -70,6 +69,9 @@ class FitProblem {
     const int d = model_->slow_dim();
     observed_ = fit::read_transitions(context_.comm(), data_path_, d, 1);
     truth_ = read_truth(context_.comm(), data_path_, d);
+    checkpoints_ = std::make_unique<CheckpointStore>(context_.comm(), settings_.run.checkpoint_dir,
+                                                     stem_of(out_path_), context_.config().hash(),
+                                                     observed_.identity());
     const std::size_t trajectories = observed_.trajectories;
     log().print("data ", data_path_, ": ", observed_.window->total, " transitions in ",
                 trajectories, " trajector", trajectories == 1 ? "y" : "ies", ", d = ", d,
@@ -104,19 +106,25 @@ class FitProblem {
   // ---- 4. resume --------------------------------------------------------------------------------
   void resume_if_asked() {
     if (!settings_.run.resume) return;
-    const std::string path = checkpoints_->newest();
-    if (path.empty()) {
-      log().print("resume: no checkpoint in ", checkpoints_->directory(), ", starting afresh");
+    const Eigen::Index size = objective_->model().layout().size();
+    const CheckpointStore::Found found = checkpoints_->newest(
+        [size](hid_t file) { return optim::OptimizerState::read(file, size).checksum(); });
+    for (const auto& skipped : found.skipped)
+      log().print("resume: skipped the damaged checkpoint ", skipped);
+    if (found.path.empty()) {
+      log().print("resume: no checkpoint of this run in ", checkpoints_->directory(),
+                  ", starting afresh");
       return;
     }
-    const h5::File file = h5::File::open_read(context_.comm(), path);
-    *state_ = optim::OptimizerState::read(file.id(), objective_->model().layout().size());
-    log().print("resumed from ", path, " at iteration ", state_->iteration);
+    const h5::File file = h5::File::open_read(context_.comm(), found.path);
+    *state_ = optim::OptimizerState::read(file.id(), size);
+    log().print("resumed from ", found.path, " at iteration ", state_->iteration);
   }
 
   void save_checkpoint(const optim::OptimizerState& state) {
     const auto scope = context_.timer().scope("checkpoints");
-    checkpoints_->save(state.iteration, [&](hid_t file) { state.write(context_.comm(), file); });
+    checkpoints_->save(state.iteration, state.checksum(),
+                       [&](hid_t file) { state.write(context_.comm(), file); });
   }
 
   // ---- 5. optimization: the one loop (optimizer + observer) ---------------------------------
@@ -238,12 +246,13 @@ class FitProblem {
     const hid_t file = output.file().id();
     context_.write_provenance(file, "msflow.fit/1",
                               "fit.seed=" + std::to_string(settings_.model.seed));
-    fit::write_fit_result(
-        comm, file, objective_->model(), settings_.model, averaging_, estimate_, law_samples_,
-        state_->history,
-        {data_path_, objective_->likelihood().window().total, observed_.trajectories});
+    fit::write_fit_result(comm, file, objective_->model(), settings_.model, averaging_, estimate_,
+                          law_samples_, state_->history,
+                          {data_path_, objective_->likelihood().window().total,
+                           observed_.trajectories, observed_.identity()});
     output.commit();
     log().print("wrote ", out_path_);
+    if (!settings_.run.keep_checkpoints) checkpoints_->remove_all();
   }
 
   CommandContext& context_;

@@ -76,6 +76,7 @@ void write_fit_result(MPI_Comm comm, hid_t file, const AveragedModel& model,
   h5::write_attribute(group, "source", data.source);
   h5::write_attribute(group, "transitions", static_cast<std::int64_t>(data.transitions));
   h5::write_attribute(group, "trajectories", static_cast<std::int64_t>(data.trajectories));
+  h5::write_attribute(group, "identity", data.identity);
 }
 
 namespace {

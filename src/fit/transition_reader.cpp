@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <limits>
 
 #include "msflow/core/constants.hpp"
@@ -13,6 +15,18 @@
 namespace msflow::fit {
 
 namespace {
+
+std::uint64_t mix(std::uint64_t z) {  // splitmix64's finalizer: a bijection of 64 bits
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+std::uint64_t bits_of(double value) {
+  std::uint64_t bits;
+  std::memcpy(&bits, &value, sizeof bits);
+  return bits;
+}
 
 h5::Handle open_numeric(hid_t file, const std::string& path, const std::string& name) {
   if (!h5::exists(file, name))
@@ -33,6 +47,14 @@ std::vector<double> read_block(hid_t dataset, const std::string& path, const std
 }
 
 }  // namespace
+
+std::string ObservedTransitions::identity() const {
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(checksum));
+  return std::to_string(window->total) + " transitions, " + std::to_string(trajectories) +
+         " trajector" + (trajectories == 1 ? "y" : "ies") + ", d = " + std::to_string(window->dim) +
+         ", checksum " + hex;
+}
 
 ObservedTransitions read_transitions(MPI_Comm comm, const std::string& path, int expected_dim,
                                      std::size_t min_transitions) {
@@ -60,6 +82,7 @@ ObservedTransitions read_transitions(MPI_Comm comm, const std::string& path, int
         std::upper_bound(first_transition.begin(), first_transition.begin() + trajectories, g) -
         first_transition.begin() - 1);
   };
+  std::uint64_t checksum = 0;
   Box visited{std::vector<double>(d, std::numeric_limits<double>::infinity()),
               std::vector<double>(d, -std::numeric_limits<double>::infinity())};
   collectively(comm, [&] {
@@ -105,12 +128,17 @@ ObservedTransitions read_transitions(MPI_Comm comm, const std::string& path, int
           window->increment.push_back(x[(i + 1) * d + a] - x[i * d + a]);
         }
         window->dt.push_back(t[i + 1] - t[i]);
+        std::uint64_t h = mix(g + 0x9e3779b97f4a7c15ull) ^ mix(bits_of(window->dt.back()));
+        for (int a = 0; a < d; ++a)
+          h = mix(h ^ bits_of(x[i * d + a])) ^ mix(bits_of(x[(i + 1) * d + a]) + a);
+        checksum += h;  // modulo 2^64: the order of the sum does not matter
       }
     }
   });
   MPI_Allreduce(MPI_IN_PLACE, visited.lo.data(), d, MPI_DOUBLE, MPI_MIN, comm);
   MPI_Allreduce(MPI_IN_PLACE, visited.hi.data(), d, MPI_DOUBLE, MPI_MAX, comm);
-  return {window, visited, layout.rows, trajectories};
+  MPI_Allreduce(MPI_IN_PLACE, &checksum, 1, MPI_UINT64_T, MPI_SUM, comm);
+  return {window, visited, layout.rows, trajectories, checksum};
 }
 
 }  // namespace msflow::fit

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "msflow/core/checksum.hpp"
 #include "msflow/core/error.hpp"
 
 namespace msflow::optim {
@@ -51,6 +52,35 @@ History History::read(hid_t parent, const std::string& name) {
   history.gradient_norm = read_vector(group, "gradient_norm");
   history.learning_rate = read_vector(group, "learning_rate");
   return history;
+}
+
+std::uint64_t OptimizerState::checksum() const {
+  Checksum sum;
+  const auto add_vector = [&sum](const Eigen::VectorXd& v) {
+    sum.add_value(v.size());
+    sum.add(v.data(), sizeof(double) * static_cast<std::size_t>(v.size()));
+  };
+  const auto add_values = [&sum](const std::vector<double>& v) {
+    sum.add_value(v.size());
+    sum.add(v.data(), sizeof(double) * v.size());
+  };
+  const auto add_adam = [&](const Adam& a) {
+    sum.add_value(a.steps());
+    sum.add_value(a.options().beta1), sum.add_value(a.options().beta2);
+    sum.add_value(a.options().epsilon);
+    add_vector(a.first_moment()), add_vector(a.second_moment());
+  };
+  sum.add_value(iteration), sum.add_value(step_scale), sum.add_value(has_previous);
+  sum.add_value(previous_learning_rate);
+  add_vector(parameters);
+  add_adam(adam);
+  if (has_previous) {
+    add_vector(previous_parameters), add_vector(previous_gradient);
+    add_adam(previous_adam);
+  }
+  add_values(history.iteration), add_values(history.objective);
+  add_values(history.gradient_norm), add_values(history.learning_rate);
+  return sum.value();
 }
 
 void OptimizerState::write(MPI_Comm comm, hid_t file) const {

@@ -5,7 +5,9 @@
 #    identical to the uninterrupted run;
 #  - a run killed with SIGKILL mid-way and resumed from its last checkpoint finishes bitwise
 #    identical too;
-#  - a checkpoint from another configuration is refused with status 2;
+#  - a checkpoint from another configuration is refused with status 2, and so is one written
+#    for other data at the same path; a damaged newest checkpoint falls back to the older one;
+#  - a finished run removes its checkpoints (unless --run.keep_checkpoints);
 #  - 1 and 2 ranks give bitwise the same first objective.
 source "$(dirname "$0")/common.bash"
 
@@ -29,7 +31,7 @@ echo "ok: identical runs give identical files"
   cd c
   "$MPIEXEC" -n 2 "$MSFLOW" "${fit[@]}" > log1.txt 2>&1 &
   launcher=$!
-  for _ in $(seq 300); do compgen -G "checkpoints/fit.ckpt.*.h5" > /dev/null && break; sleep 0.1; done
+  for _ in $(seq 300); do compgen -G "checkpoints/fit.*.ckpt.*.h5" > /dev/null && break; sleep 0.1; done
   kill -USR1 "$launcher"
   status=0
   wait "$launcher" || status=$?
@@ -47,14 +49,14 @@ echo "ok: SIGUSR1 stop and resume gives the identical file"
   "$MPIEXEC" -n 2 "$MSFLOW" "${fit[@]}" > log1.txt 2>&1 &
   launcher=$!
   for _ in $(seq 300); do
-    [[ $(compgen -G "checkpoints/fit.ckpt.*.h5" | wc -l) -ge 2 ]] && break
+    [[ $(compgen -G "checkpoints/fit.*.ckpt.*.h5" | wc -l) -ge 2 ]] && break
     sleep 0.1
   done
   pkill -KILL -P "$launcher" || true  # the ranks are the launcher's children
   kill -KILL "$launcher" 2> /dev/null || true
   wait "$launcher" 2> /dev/null || true
   [[ ! -e fit.h5 ]] || fail "SIGKILL came too late: the run had finished"
-  run_np 2 "${fit[@]}" --run.resume true > log2.txt
+  run_np 2 "${fit[@]}" --run.resume true --run.keep_checkpoints true > log2.txt
   grep -q "resumed from" log2.txt || fail "SIGKILL: did not resume"
 )
 cmp a/fit.h5 d/fit.h5 || fail "killed and resumed: output differs"
@@ -76,3 +78,36 @@ e = h5py.File("e/fit.h5", "r")["history/objective"][0]
 assert a == e, (a, e)
 print(f"ok: first objective on 1 and 2 ranks: {e!r} and {a!r}, bitwise equal")
 PY
+
+# A finished run removed its checkpoints (a: no --run.keep_checkpoints).
+! compgen -G "a/checkpoints/fit.*.ckpt.*.h5" > /dev/null || fail "a finished run kept its checkpoints"
+echo "ok: a finished run removes its checkpoints"
+
+# A damaged newest checkpoint: the older one is used, and the result is still bitwise right.
+mkdir f
+cp -r d/checkpoints f/
+newest=$(compgen -G "f/checkpoints/fit.*.ckpt.*.h5" | sort | tail -1)
+"$PYTHON" - "$newest" <<'PY'
+import sys
+import h5py
+with h5py.File(sys.argv[1], "r+") as f:  # flip one parameter: the checksum no longer matches
+    p = f["state/parameters"]
+    p[0] = p[0] + 1.0
+PY
+(cd f && run_np 2 "${fit[@]}" --run.resume true > log.txt)
+grep -q "skipped the damaged checkpoint" f/log.txt || fail "damaged checkpoint not reported"
+cmp a/fit.h5 f/fit.h5 || fail "resumed from the older checkpoint: output differs"
+echo "ok: a damaged checkpoint is skipped for the older one, with the identical result"
+
+# Other data at the same path: refused (this is the last step: it changes data.h5).
+"$PYTHON" - "$WORK/data.h5" <<'PY'
+import sys
+import h5py
+with h5py.File(sys.argv[1], "r+") as f:
+    f["trajectory/x"][5, 0] += 1e-3
+PY
+status=0
+(cd d && run_np 2 "${fit[@]}" --run.resume true > log4.txt 2> err4.txt) || status=$?
+[[ $status -eq 2 ]] || fail "resume on changed data: status $status, expected 2"
+grep -q "other input data" d/err4.txt || fail "no 'other input data' message: $(cat d/err4.txt)"
+echo "ok: a checkpoint written for other data is refused"

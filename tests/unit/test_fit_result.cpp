@@ -48,7 +48,7 @@ void expect_read_back_bitwise(const std::vector<std::string>& arguments, const s
     optim::History history;
     history.push(0, 1.0, 2.0, 0.01);
     write_fit_result(MPI_COMM_SELF, file, model, problem.settings.model, "exact", estimate,
-                     model.law_samples(), history, {"data.h5", 60, 1});
+                     model.law_samples(), history, {"data.h5", 60, 1, "test data"});
     output.commit();
   }
 

@@ -40,6 +40,7 @@ void write_law(MPI_Comm comm, hid_t file, const Eigen::MatrixXd& samples, int d,
 struct DataSummary {
   std::string source;
   std::size_t transitions = 0, trajectories = 0;
+  std::string identity;  ///< ObservedTransitions::identity()
 };
 
 /// Everything a fit output holds besides the root provenance: /model, the model's state (/flow

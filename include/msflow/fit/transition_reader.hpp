@@ -6,6 +6,7 @@
 // InputError naming the file, the dataset and the global index.
 #include <mpi.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -19,6 +20,12 @@ struct ObservedTransitions {
   Box visited;           ///< bounding box of every observation (all ranks)
   std::size_t rows = 0;  ///< observations M + trajectories
   std::size_t trajectories = 0;
+  /// A checksum of every transition (its global index, x_k, x_{k+1} − x_k, Δ_k), summed modulo
+  /// 2^64 over ranks: the same for the same data on any number of ranks.
+  std::uint64_t checksum = 0;
+  /// "M transitions, K trajectories, d = D, checksum X": what identifies the input data (stored
+  /// in checkpoints and outputs; a resumed run refuses other data).
+  std::string identity() const;
 };
 
 /// Collective. `expected_dim` is the model's d; each trajectory needs at least

@@ -56,6 +56,8 @@ struct OptimizerState {
   double previous_learning_rate = 0;
   History history;
 
+  /// FNV-1a over every number of the state (what a checkpoint must give back bit for bit).
+  std::uint64_t checksum() const;
   /// Collective write into `file` (replicated state: rank 0's data is written).
   void write(MPI_Comm comm, hid_t file) const;
   /// Reads a state written by write(); InputError if the parameter count differs.

@@ -11,6 +11,7 @@ struct RunSettings {
   std::string checkpoint_dir = "checkpoints";
   std::int64_t checkpoint_every = 100;  ///< iterations between checkpoints (0: none)
   bool resume = false;                  ///< continue from the newest valid checkpoint
+  bool keep_checkpoints = false;        ///< keep them after the run finished
 };
 
 void declare_run_options(OptionCatalog& catalog);
