@@ -10,6 +10,7 @@
 #include "commands.hpp"
 #include "msflow/core/error.hpp"
 #include "msflow/core/grid.hpp"
+#include "msflow/core/memory.hpp"
 #include "msflow/core/settings.hpp"
 #include "msflow/fit/diagnostics.hpp"
 #include "msflow/fit/fit_result.hpp"
@@ -56,6 +57,7 @@ class FitProblem {
     const SectionReader general(config, "");
     settings_ = fit::read_fit_settings(config);
     model_ = create_model(config);
+    fit::check_memory(settings_.model, *model_, available_bytes());
     require(general.has("data"), "fit needs an input trajectory: --data FILE.h5");
     data_path_ = general.text("data");
     out_path_ = general.has("out") ? general.text("out") : "fit.h5";

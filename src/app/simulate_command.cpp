@@ -10,6 +10,7 @@
 #include "msflow/core/error.hpp"
 #include "msflow/core/grid.hpp"
 #include "msflow/core/log.hpp"
+#include "msflow/core/settings.hpp"
 #include "msflow/core/timer.hpp"
 #include "msflow/io/hdf5.hpp"
 #include "msflow/io/output_path.hpp"
@@ -27,6 +28,9 @@ namespace {
 std::string format_number4(double value) {
   return format_number(value, 4);
 }
+
+/// Fine steps a burn-in may take (and, ×100, a whole simulation): beyond, a run never ends.
+constexpr double kMaxSteps = 1e12;
 
 class SimulateProblem {
  public:
@@ -51,34 +55,46 @@ class SimulateProblem {
  private:
   // ---- 1. model and options -----------------------------------------------------------------
   void setup() {
+    const SectionReader options(config_, "simulate");
     model_ = create_model(config_);
-    averaged_ = config_.get_bool("simulate.averaged");
+    averaged_ = options.flag("averaged");
     const double n = model_->scale_separation();
     if (!averaged_) {
-      scheme_ = parse_fast_scheme(config_.get_string("simulate.scheme"), *model_);
+      scheme_ = parse_fast_scheme(options.choice("scheme", {"auto", "exact", "euler"}), *model_);
       config_.resolve("simulate.scheme", to_string(scheme_));
     }
-    if (config_.get_string("simulate.dt") == "auto") {
-      const double dt_obs = config_.get_double("simulate.dt_obs");
+    if (options.is_auto("dt")) {
+      const double dt_obs = options.positive("dt_obs");
       dt_ = averaged_                       ? dt_obs / 20
             : scheme_ == FastScheme::kExact ? 0.1 / n
                                             : 0.02 / (n * model_->fast_stiffness());
+      if (!(std::isfinite(dt_) && dt_ > 0))
+        throw InputError("option --simulate.dt auto: the model's time scales give a fine step of " +
+                         format_number4(dt_) + "; set --simulate.dt");
       config_.resolve("simulate.dt", format_number4(dt_));
     } else {
-      dt_ = config_.get_double("simulate.dt");
-      require(dt_ > 0, "option --simulate.dt: must be > 0");
+      dt_ = options.positive("dt");
     }
-    seed_ = config_.get_uint64("simulate.seed");
-    burnin_ = config_.get_double("simulate.burnin");
-    require(burnin_ >= 0, "option --simulate.burnin: must be >= 0");
-    progress_interval_ = config_.get_double("simulate.progress");
-    const std::string grid = config_.get_string("simulate.grid");
+    seed_ = options.seed("seed");
+    burnin_ = options.nonnegative("burnin");
+    // The burn-in (only without a sampler of the invariant law) takes burnin/(n dt) fast steps:
+    // refuse what would never end.
+    std::vector<double> x(static_cast<std::size_t>(model_->slow_dim()), 0.0),
+        xi(static_cast<std::size_t>(model_->fast_dim()), 0.0), y(xi.size());
+    const bool needs_burnin = !model_->sample_invariant(x.data(), xi.data(), y.data());
+    if (!averaged_ && needs_burnin && burnin_ / (n * dt_) > kMaxSteps)
+      options.reject("burnin", "needs " + format_number4(burnin_ / (n * dt_)) +
+                                   " fine steps per trajectory, more than " +
+                                   format_number4(kMaxSteps));
+    progress_interval_ = options.nonnegative("progress");
     const int d = model_->slow_dim();
-    grid_points_ = grid == "auto" ? (d == 1   ? 101
-                                     : d == 2 ? 41
-                                              : 17)
-                                  : static_cast<int>(config_.get_int("simulate.grid"));
-    require(grid_points_ >= 2, "option --simulate.grid: must be >= 2");
+    grid_points_ = static_cast<int>(options.integer_or_auto("grid", 2, 100000)
+                                        .value_or(d == 1   ? 101
+                                                  : d == 2 ? 41
+                                                           : 17));
+    if (std::pow(static_cast<double>(grid_points_), d) > 1e8)
+      options.reject("grid", "gives " + format_number4(std::pow(grid_points_, d)) +
+                                 " points for d = " + std::to_string(d) + ", more than 1e8");
     out_path_ = config_.has("out") ? config_.get_string("out") : "simulate.h5";
     validate_output_path("out", out_path_,
                          {config_.has("data") ? config_.get_string("data") : std::string()});
@@ -99,16 +115,33 @@ class SimulateProblem {
         plans_.push_back({{data.t.begin() + begin, data.t.begin() + end},
                           {data.x.begin() + begin * d, data.x.begin() + (begin + 1) * d}});
       }
+      double steps = 0;
+      for (const auto& plan : plans_)
+        for (std::size_t j = 0; j + 1 < plan.times.size(); ++j)
+          steps += (plan.times[j + 1] - plan.times[j]) / dt_;
+      if (!(steps <= kMaxSteps * 100))
+        throw InputError("option --data " + config_.get_string("data") + ": replaying its times " +
+                         "needs " + format_number4(steps) + " fine steps of --simulate.dt " +
+                         format_number4(dt_) + ", more than " + format_number4(kMaxSteps * 100));
       log_.print("replaying ", plans_.size(), " trajectories of ", config_.get_string("data"));
       return;
     }
-    const double horizon = config_.get_double("simulate.T");
-    const double dt_obs = config_.get_double("simulate.dt_obs");
-    const long trajectories = config_.get_int("simulate.trajectories");
-    require(horizon > 0, "option --simulate.T: must be > 0");
-    require(dt_obs > 0 && dt_obs <= horizon, "option --simulate.dt_obs: must be in (0, T]");
-    require(trajectories >= 1, "option --simulate.trajectories: must be >= 1");
+    const SectionReader options(config_, "simulate");
+    const double horizon = options.positive("T");
+    const double dt_obs = options.positive("dt_obs");
+    const std::int64_t trajectories = options.integer("trajectories", 1, 1000000000);
+    require(dt_obs <= horizon,
+            "option --simulate.dt_obs: must be in (0, T], got '" + options.text("dt_obs") + "'");
     const double ratio = horizon / dt_obs;
+    // Observations must fit in memory, fine steps in a lifetime.
+    if (ratio * static_cast<double>(trajectories) > 1e10)
+      options.reject("T", "gives " + format_number4(ratio * trajectories) +
+                              " observations in all (T/dt_obs × trajectories), more than 1e10");
+    if (horizon / dt_ * static_cast<double>(trajectories) > kMaxSteps * 100)
+      options.reject(options.is_auto("dt") ? "T" : "dt",
+                     "needs " + format_number4(horizon / dt_ * trajectories) +
+                         " fine steps of --simulate.dt " + format_number4(dt_) +
+                         " in all, more than " + format_number4(kMaxSteps * 100));
     const auto intervals = static_cast<std::size_t>(std::llround(ratio));
     require(std::abs(ratio - static_cast<double>(intervals)) < 1e-9 * ratio,
             "option --simulate.T: must be a whole multiple of --simulate.dt_obs");
@@ -150,13 +183,25 @@ class SimulateProblem {
     const AveragedDynamics averaged =
         averaged_ ? collectively(comm_, [&] { return exact_averaged_dynamics(*model_); })
                   : AveragedDynamics{};
-    for (std::size_t k = mine.begin; k < mine.end; ++k) {
+    // A path that blows up is never written: the first one on any rank is reported by all.
+    std::string blown_up;
+    for (std::size_t k = mine.begin; k < mine.end && blown_up.empty(); ++k) {
       const std::vector<double> path =
           averaged_ ? simulate_averaged(averaged, plans_[k], k, dt_, seed_, progress)
                     : simulate_multiscale(*model_, plans_[k], k, settings, progress);
+      for (std::size_t i = 0; i < path.size() && blown_up.empty(); ++i)
+        if (!std::isfinite(path[i])) {
+          const std::size_t j = i / static_cast<std::size_t>(model_->slow_dim());
+          blown_up = "simulate: trajectory " + std::to_string(k) + " is not finite at " +
+                     "observation " + std::to_string(j) +
+                     " (t = " + format_number4(plans_[k].times[j]) +
+                     "): the dynamics blew up; check the [model] parameters or use a smaller "
+                     "--simulate.dt";
+        }
       local_x_.insert(local_x_.end(), path.begin(), path.end());
       local_t_.insert(local_t_.end(), plans_[k].times.begin(), plans_[k].times.end());
     }
+    agree_on_failure(comm_, !blown_up.empty(), blown_up, kExitInputError);
     const double seconds = MPI_Wtime() - start;
     double slowest = seconds;
     MPI_Allreduce(MPI_IN_PLACE, &slowest, 1, MPI_DOUBLE, MPI_MAX, comm_);
@@ -185,6 +230,15 @@ class SimulateProblem {
       truth_drift_.insert(truth_drift_.end(), drift.begin(), drift.end());
       truth_diffusion_.insert(truth_diffusion_.end(), diffusion.begin(), diffusion.end());
     }
+    bool finite = true;
+    for (const double value : truth_drift_)
+      finite = finite && std::isfinite(value);
+    for (const double value : truth_diffusion_)
+      finite = finite && std::isfinite(value);
+    agree_on_failure(comm_, !finite,
+                     "simulate: the exact averaged drift or diffusion of " + model_->name() +
+                         " is not finite on the visited region: check the [model] parameters",
+                     kExitInputError);
   }
 
   // ---- 5. output ------------------------------------------------------------------------------

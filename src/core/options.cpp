@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -140,6 +141,7 @@ void Config::merge_ini(const OptionCatalog& catalog, std::istream& in, const std
   std::string line, section;
   for (int line_number = 1; std::getline(in, line); ++line_number) {
     const std::string where = " in " + source + ":" + std::to_string(line_number);
+    if (!line.empty() && line.back() == '\r') line.pop_back();  // CRLF line ends
     const auto comment = line.find_first_of("#;");
     line = trim(line.substr(0, comment));
     if (line.empty()) continue;
@@ -179,7 +181,9 @@ Config Config::parse(const OptionCatalog& catalog, const std::vector<std::string
   po::variables_map given_on_command_line;
   try {
     po::command_line_parser parser(args);
+    const po::positional_options_description none;  // a bare word is a mistake, not ignored
     parser.options(description)
+        .positional(none)
         .style(po::command_line_style::default_style & ~po::command_line_style::allow_guessing);
     po::store(parser.run(), given_on_command_line);
   } catch (const po::unknown_option& e) {
@@ -187,6 +191,17 @@ Config Config::parse(const OptionCatalog& catalog, const std::vector<std::string
     while (!name.empty() && name.front() == '-')
       name.erase(0, 1);
     reject_unknown(catalog, name, " on the command line");
+  } catch (const po::too_many_positional_options_error&) {
+    // Every option takes a value: the stray word is the first one that is not an option's.
+    for (std::size_t i = 0; i < args.size();) {
+      if (args[i].rfind("--", 0) == 0) {
+        i += args[i].find('=') == std::string::npos ? 2 : 1;
+        continue;
+      }
+      throw InputError("unexpected argument '" + args[i] +
+                       "' on the command line (options are --section.key value)");
+    }
+    throw InputError("unexpected argument on the command line (options are --section.key value)");
   } catch (const po::error& e) {
     throw InputError(std::string("command line: ") + e.what());
   }
@@ -194,6 +209,9 @@ Config Config::parse(const OptionCatalog& catalog, const std::vector<std::string
   Config config = with_defaults(catalog);
   if (given_on_command_line.count("config")) {
     config.config_file_ = given_on_command_line["config"].as<std::string>();
+    std::error_code error;
+    if (std::filesystem::is_directory(config.config_file_, error))
+      throw InputError("config file '" + config.config_file_ + "' is a directory");
     std::ifstream file(config.config_file_);
     if (!file) throw InputError("cannot open config file '" + config.config_file_ + "'");
     config.merge_ini(catalog, file, config.config_file_);

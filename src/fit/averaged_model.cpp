@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "msflow/core/error.hpp"
+#include "msflow/core/log.hpp"
 #include "msflow/core/settings.hpp"
 #include "msflow/fit/flow_averaged_model.hpp"
 #include "msflow/fit/unstructured_model.hpp"
@@ -30,6 +31,27 @@ const std::vector<AveragedModelEntry>& averaged_model_registry() {
        }},
   };
   return entries;
+}
+
+void check_memory(const AveragedModelSettings& settings, const Model& model, double available) {
+  if (settings.type != "flow") return;  // the MLP's batches are bounded (8192 points)
+  const double m = model.fast_dim();
+  const double width = settings.flow.width, depth = settings.flow.depth;
+  // Per sample and layer: the layer's output, the conditioner's activations and their
+  // gradients, generously; plus the base samples and their adjoint.
+  const auto bytes = [&](double batch) {
+    return 8 * batch * (settings.flow.layers * (6 * m + 4 * width * depth) + 4 * m);
+  };
+  const bool conditional = settings.conditional.value_or(model.fast_law_depends_on_slow());
+  const double training = conditional ? std::max<double>(settings.samples, 8192) : settings.samples;
+  const std::pair<const char*, double> needs[] = {{"L", bytes(training)},
+                                                  {"eval_samples", bytes(settings.eval_samples)}};
+  for (const auto& [key, need] : needs)
+    if (need > available / 2)
+      throw InputError("option --fit." + std::string(key) + ": the flow's workspaces would need " +
+                       format_number(need / 1048576.0, 3) + " MiB, and " +
+                       format_number(available / 1048576.0, 3) +
+                       " MiB are available to this rank; use fewer samples");
 }
 
 std::unique_ptr<AveragedModel> make_averaged_model(const AveragedModelSettings& settings,

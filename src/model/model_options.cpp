@@ -1,6 +1,7 @@
 #include "model_options.hpp"
 
 #include <climits>
+#include <cmath>
 
 #include "msflow/core/error.hpp"
 
@@ -10,13 +11,19 @@ void reject(const Config& config, const std::string& name, const std::string& wh
   throw InputError("option --" + name + ": " + what + ", got " + config.get_string(name));
 }
 
+// Physical parameters beyond these magnitudes only overflow (a·x, A/ℓ², 1/β): refused before work.
+constexpr double kLargest = 1e100, kSmallestPositive = 1e-100;
+
 double real(const Config& config, const std::string& name) {
-  return config.get_double(name);  // already rejects text, NaN and Inf with the option's name
+  const double value = config.get_double(name);  // rejects text, NaN and Inf with the name
+  if (std::abs(value) > kLargest) reject(config, name, "must be at most 1e100 in magnitude");
+  return value;
 }
 
 double positive(const Config& config, const std::string& name) {
   const double value = real(config, name);
   if (!(value > 0)) reject(config, name, "must be > 0");
+  if (value < kSmallestPositive) reject(config, name, "must be at least 1e-100");
   return value;
 }
 
@@ -45,7 +52,10 @@ int fixed_integer(const Config& config, const std::string& name, long required,
 }
 
 std::vector<double> centre(const Config& config, int d) {
-  return config.get_vector("model.c", static_cast<std::size_t>(d));
+  const std::vector<double> c = config.get_vector("model.c", static_cast<std::size_t>(d));
+  for (const double value : c)
+    if (std::abs(value) > kLargest) reject(config, "model.c", "must be at most 1e100 in magnitude");
+  return c;
 }
 
 }  // namespace msflow::model_options

@@ -12,7 +12,7 @@ TaggedFamily::TaggedFamily(const Config& config, int d, int particles)
     : Model(d, d * particles, model_options::positive(config, "model.n"),
             std::sqrt(2 / model_options::positive(config, "model.beta"))),
       particles_(particles),
-      beta_(config.get_double("model.beta")),
+      beta_(model_options::positive(config, "model.beta")),
       potential_(read_slow_potential(config)),
       kernel_{model_options::real(config, "model.A"), model_options::positive(config, "model.ell")},
       sigma0_(model_options::positive(config, "model.sigma0")) {}

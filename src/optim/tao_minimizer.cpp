@@ -12,8 +12,13 @@ namespace msflow::optim {
 
 namespace {
 
+// PETSc's own text goes into the message (errors are returned, not printed: see minimize()).
 void check(PetscErrorCode code, const char* what) {
-  if (code != 0) throw std::runtime_error(std::string("PETSc: ") + what + " failed");
+  if (code == 0) return;
+  const char* text = nullptr;
+  PetscErrorMessage(code, &text, nullptr);
+  throw std::runtime_error(std::string("PETSc: ") + what + " failed" +
+                           (text ? std::string(" (") + text + ")" : std::string()));
 }
 
 // RAII owners of PETSc objects.
@@ -35,6 +40,10 @@ struct Context {
   const TaoMinimizer::Monitor* monitor;
   Eigen::VectorXd parameters, gradient;
   std::string error;  // an exception inside a PETSc callback is carried out here
+  // TAO has no rollback: a non-finite objective stops the solve (at the last finite value, with
+  // a zero gradient, so TAO ends cleanly) and is reported after it.
+  bool non_finite = false;
+  double last_finite = 0;
 };
 
 PetscErrorCode evaluate(Tao, Vec x, PetscReal* value, Vec gradient, void* raw) {
@@ -48,8 +57,15 @@ PetscErrorCode evaluate(Tao, Vec x, PetscReal* value, Vec gradient, void* raw) {
     *value = (*context.objective)(context.parameters, context.gradient);
   } catch (const std::exception& e) {
     context.error = e.what();
-    *value = PETSC_INFINITY;
+    *value = context.last_finite;
     context.gradient.setZero();
+  }
+  if (!std::isfinite(*value) || !context.gradient.allFinite()) {
+    context.non_finite = true;
+    *value = context.last_finite;
+    context.gradient.setZero();
+  } else {
+    context.last_finite = *value;
   }
   PetscScalar* g_values = nullptr;
   PetscCall(VecGetArray(gradient, &g_values));
@@ -66,6 +82,8 @@ PetscErrorCode monitor(Tao tao, void* raw) {
   PetscFunctionBeginUser;
   PetscCall(
       TaoGetSolutionStatus(tao, &iteration, &value, &gradient_norm, &constraint, &step, &reason));
+  if (context.non_finite || !context.error.empty())
+    PetscCall(TaoSetConvergedReason(tao, TAO_DIVERGED_USER));
   if (!*context.monitor) PetscFunctionReturn(0);
   Vec solution = nullptr;
   PetscCall(TaoGetSolution(tao, &solution));
@@ -123,8 +141,16 @@ TaoResult TaoMinimizer::minimize(Eigen::VectorXd& parameters, const Objective& o
   check(TaoSetTolerances(tao.tao, gradient_tolerance_, 0.0, 0.0), "TaoSetTolerances");
   check(TaoSetMonitor(tao.tao, monitor, &context, nullptr), "TaoSetMonitor");
   check(TaoSetFromOptions(tao.tao), "TaoSetFromOptions");
-  check(TaoSolve(tao.tao), "TaoSolve");
+  PetscPushErrorHandler(PetscReturnErrorHandler, nullptr);  // no error dump on every rank
+  const PetscErrorCode solved = TaoSolve(tao.tao);
+  PetscPopErrorHandler();
   if (!context.error.empty()) throw std::runtime_error(context.error);
+  if (context.non_finite)
+    throw CollectiveError(
+        "TAO: the objective or its gradient became non-finite; TAO cannot roll back (use the "
+        "adam optimizer, which rolls back and halves its step, or a more careful -tao_ls_type)",
+        kExitInputError);
+  check(solved, "TaoSolve");
 
   TaoResult result;
   PetscInt iterations = 0;

@@ -1,8 +1,28 @@
 #include "msflow/parallel/collective.hpp"
 
+#include <new>
 #include <vector>
 
 namespace msflow {
+
+Failure current_failure() {
+  try {
+    throw;
+  } catch (const CollectiveError& e) {
+    return {e.what(), e.exit_status()};
+  } catch (const InputError& e) {
+    return {e.what(), kExitInputError};
+  } catch (const std::bad_alloc&) {
+    return {
+        "out of memory (a rank could not allocate what this run needs; use fewer samples, "
+        "a smaller grid, or more memory per rank)",
+        kExitInternalError};
+  } catch (const std::exception& e) {
+    return {e.what(), kExitInternalError};
+  } catch (...) {
+    return {"unknown error", kExitInternalError};
+  }
+}
 
 void agree_on_failure(MPI_Comm comm, bool failed, const std::string& message, int exit_status) {
   int rank = 0, size = 1;

@@ -7,16 +7,23 @@ volatile std::sig_atomic_t g_signal = 0;
 extern "C" void record_signal(int number) {
   g_signal = number;
 }
+// Ctrl-C asks for a checkpoint like SIGTERM; a second Ctrl-C ends the process at once.
+extern "C" void record_interrupt(int number) {
+  g_signal = number;
+  std::signal(SIGINT, SIG_DFL);
+}
 }  // namespace
 
 StopRequest::StopRequest()
     // The flag is not cleared: a signal that arrived earlier (during start-up) still counts.
     : previous_term_(std::signal(SIGTERM, record_signal)),
-      previous_usr1_(std::signal(SIGUSR1, record_signal)) {}
+      previous_usr1_(std::signal(SIGUSR1, record_signal)),
+      previous_int_(std::signal(SIGINT, record_interrupt)) {}
 
 StopRequest::~StopRequest() {
   std::signal(SIGTERM, previous_term_);
   std::signal(SIGUSR1, previous_usr1_);
+  std::signal(SIGINT, previous_int_);
 }
 
 int StopRequest::received_signal() {

@@ -95,6 +95,11 @@ struct AveragedModelEntry {
   std::function<std::unique_ptr<AveragedModel>(const AveragedModelSettings&, const Model&)> create;
 };
 const std::vector<AveragedModelEntry>& averaged_model_registry();
+/// Refuses, before any work, sample counts whose flow workspaces (the largest batch of samples
+/// pushed through the flow, with its reverse pass) cannot fit in `available` bytes: InputError
+/// naming --fit.L or --fit.eval_samples and the estimate.
+void check_memory(const AveragedModelSettings& settings, const Model& model, double available);
+
 /// The model `settings.type` names (InputError listing the known ones otherwise).
 std::unique_ptr<AveragedModel> make_averaged_model(const AveragedModelSettings& settings,
                                                    const Model& model);

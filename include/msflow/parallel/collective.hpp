@@ -16,35 +16,34 @@ namespace msflow {
 /// throws CollectiveError with the first failing rank's message and exit status.
 void agree_on_failure(MPI_Comm comm, bool failed, const std::string& message, int exit_status);
 
+/// What a failed step reports: the message and the exit status of the exception in flight.
+struct Failure {
+  std::string message;
+  int status = kExitSuccess;
+};
+/// Classifies the current exception (call inside a catch block): CollectiveError keeps its
+/// status, InputError is 2, running out of memory and every other exception 1.
+Failure current_failure();
+
 template <class Step>
 auto collectively(MPI_Comm comm, Step&& step) -> decltype(step()) {
   using Result = decltype(step());
-  bool failed = false;
-  std::string message;
-  int status = kExitSuccess;
+  Failure failure;
   if constexpr (std::is_void_v<Result>) {
     try {
       step();
-    } catch (const CollectiveError& e) {
-      failed = true, message = e.what(), status = e.exit_status();
-    } catch (const InputError& e) {
-      failed = true, message = e.what(), status = kExitInputError;
-    } catch (const std::exception& e) {
-      failed = true, message = e.what(), status = kExitInternalError;
+    } catch (...) {
+      failure = current_failure();
     }
-    agree_on_failure(comm, failed, message, status);
+    agree_on_failure(comm, failure.status != kExitSuccess, failure.message, failure.status);
   } else {
     Result result{};
     try {
       result = step();
-    } catch (const CollectiveError& e) {
-      failed = true, message = e.what(), status = e.exit_status();
-    } catch (const InputError& e) {
-      failed = true, message = e.what(), status = kExitInputError;
-    } catch (const std::exception& e) {
-      failed = true, message = e.what(), status = kExitInternalError;
+    } catch (...) {
+      failure = current_failure();
     }
-    agree_on_failure(comm, failed, message, status);
+    agree_on_failure(comm, failure.status != kExitSuccess, failure.message, failure.status);
     return result;
   }
 }

@@ -1,8 +1,9 @@
 #pragma once
-// SIGTERM and SIGUSR1 (what SLURM sends before a time limit, e.g. --signal=B:USR1@120) ask a
-// long run to stop cleanly: the handler only sets a flag; at the next iteration boundary all
-// ranks agree (one MPI_Allreduce), write a checkpoint and exit with kExitResumeMe. One guard is
-// installed per process, for the whole run of a checkpointing command (app/commands.cpp).
+// SIGTERM, SIGUSR1 (what SLURM sends before a time limit, e.g. --signal=B:USR1@120) and a first
+// SIGINT (Ctrl-C; a second one ends the process) ask a long run to stop cleanly: the handler only
+// sets a flag; at the next iteration boundary all ranks agree (one MPI_Allreduce), write a
+// checkpoint and exit with kExitResumeMe. One guard is installed per process, for the whole run of
+// a checkpointing command (app/commands.cpp).
 #include <mpi.h>
 
 #include <csignal>
@@ -22,7 +23,7 @@ class StopRequest {
 
  private:
   using Handler = void (*)(int);
-  Handler previous_term_, previous_usr1_;
+  Handler previous_term_, previous_usr1_, previous_int_;
 };
 
 /// Collective: true on every rank if any rank has received SIGTERM or SIGUSR1 (while a
