@@ -7,3 +7,5 @@ tools/build.sh -DMSFLOW_WERROR=ON
 source tools/mpi-env.sh
 cd build
 ctest --output-on-failure -j2 "$@"
+# The catalogues' sizes and pass counts (ctest shows a passing test's output only in its log).
+grep -ah "^fault injection:" Testing/Temporary/LastTest.log || true

@@ -83,7 +83,8 @@ int run_help(MPI_Comm comm, const std::vector<std::string>& topics) {
 
 }  // namespace
 
-int run_command(MPI_Comm comm, const std::vector<std::string>& arguments) {
+int run_command(MPI_Comm comm, const std::vector<std::string>& arguments,
+                std::optional<StopRequest>& stop_request) {
   // Parsing is identical on every rank; collectively() turns its errors into one report.
   const Command* command = nullptr;
   Config config = collectively(comm, [&]() -> Config {
@@ -98,11 +99,11 @@ int run_command(MPI_Comm comm, const std::vector<std::string>& arguments) {
     return Config::parse(option_catalog(), rest, command->sections);
   });
   if (command) {
-    // For checkpointing commands SIGTERM/SIGUSR1 only set a flag, for the whole run: a signal
-    // during start-up is honoured at the first iteration boundary, and one during the final
-    // write does not cut the output short.
-    std::optional<StopRequest> stop_request;
-    if (command->checkpoints) stop_request.emplace();
+    // For checkpointing commands SIGTERM/SIGUSR1 only set a flag, for the whole run (main
+    // installs the handlers before MPI starts): a signal during start-up is honoured at the
+    // first iteration boundary, and one during the final write does not cut the output short.
+    // Other commands get the default actions back, and a signal that came meanwhile acts now.
+    if (!command->checkpoints && stop_request) stop_request->release_and_deliver();
     return command->run(comm, config);  // errors on some ranks only abort (main)
   }
   return collectively(comm, [&]() -> int {

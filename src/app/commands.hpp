@@ -4,7 +4,10 @@
 #include <string>
 #include <vector>
 
+#include <optional>
+
 #include "msflow/core/options.hpp"
+#include "msflow/run/stop_request.hpp"
 
 namespace msflow::app {
 
@@ -22,7 +25,10 @@ const std::vector<Command>& commands();
 /// The catalogue of every option of every command.
 const OptionCatalog& option_catalog();
 /// Parses the arguments (without argv[0] and PETSc options) and runs the command; collective.
-int run_command(MPI_Comm comm, const std::vector<std::string>& arguments);
+/// `stop_request`: the signal guard main installed; released here for commands that do not
+/// checkpoint.
+int run_command(MPI_Comm comm, const std::vector<std::string>& arguments,
+                std::optional<StopRequest>& stop_request);
 
 // Drivers (one file each).
 int run_simulate(MPI_Comm comm, Config& config);

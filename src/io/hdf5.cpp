@@ -1,6 +1,8 @@
 #include "msflow/io/hdf5.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -425,6 +427,37 @@ std::vector<std::uint64_t> read_uint64s(hid_t dataset) {
   return read_all<std::uint64_t>(dataset, H5T_NATIVE_UINT64);
 }
 
+namespace {
+
+/// Removes the temporaries `<final>.tmp.XXXXXX` that no live writer holds: every writer keeps an
+/// exclusive flock on its own until it has renamed it, so a temporary whose lock can be taken
+/// was left by a killed run (SIGKILL cannot clean up).
+void remove_stale_temporaries(const std::string& final_path) {
+  const auto slash = final_path.find_last_of('/');
+  const std::string directory = slash == std::string::npos ? "." : final_path.substr(0, slash);
+  const std::string prefix =
+      (slash == std::string::npos ? final_path : final_path.substr(slash + 1)) + ".tmp.";
+  DIR* dir = ::opendir(directory.c_str());
+  if (!dir) return;
+  std::vector<std::string> stale;
+  while (const dirent* entry = ::readdir(dir)) {
+    const std::string name = entry->d_name;
+    if (name.size() != prefix.size() + 6 || name.compare(0, prefix.size(), prefix) != 0) continue;
+    const std::string path = directory + "/" + name;
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+    if (fd < 0) continue;  // a symbolic link or gone: not ours to touch
+    struct stat info {};
+    if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && ::flock(fd, LOCK_EX | LOCK_NB) == 0)
+      stale.push_back(path);
+    ::close(fd);
+  }
+  ::closedir(dir);
+  for (const auto& path : stale)
+    std::remove(path.c_str());
+}
+
+}  // namespace
+
 AtomicOutput::AtomicOutput(MPI_Comm comm, std::string final_path)
     : comm_(comm), final_path_(std::move(final_path)) {
   g_failure = {};
@@ -442,7 +475,8 @@ AtomicOutput::AtomicOutput(MPI_Comm comm, std::string final_path)
     } else {
       const mode_t mask = umask(0);
       umask(mask);
-      fchmod(fd, 0666 & ~mask);  // mkstemp makes it private; outputs are ordinary files
+      fchmod(fd, 0666 & ~mask);        // mkstemp makes it private; outputs are ordinary files
+      ::flock(fd, LOCK_EX | LOCK_NB);  // held until renamed: marks the temporary as live
       descriptor_ = fd;
       temporary_path_ = name;
       file_ = File::create_on_root(comm, temporary_path_);
@@ -497,15 +531,19 @@ void AtomicOutput::commit() {
     }
     errno = 0;
     if (!g_failure.failed && fsync(descriptor_) != 0) record_failure("flushing " + temporary_path_);
-    if (::close(descriptor_) != 0 && !g_failure.failed)
-      record_failure("closing " + temporary_path_);
-    descriptor_ = -1;
+    // The descriptor (and its lock) stays open until the rename, so no other run takes the
+    // complete temporary for a stale one.
   }
   const bool failed = g_failure.failed;
   const std::string message = "writing " + final_path_ + ": " + g_failure.message;
   agree_on_failure(comm_, failed, message, kExitInputError);
   int status = 0;
-  if (rank_of(comm_) == 0) status = std::rename(temporary_path_.c_str(), final_path_.c_str());
+  if (rank_of(comm_) == 0) {
+    status = std::rename(temporary_path_.c_str(), final_path_.c_str());
+    ::close(descriptor_);  // after fsync: the data are on disk; a late close error changes nothing
+    descriptor_ = -1;
+    if (status == 0) remove_stale_temporaries(final_path_);
+  }
   MPI_Bcast(&status, 1, MPI_INT, 0, comm_);
   if (status != 0)
     throw CollectiveError("cannot rename " + temporary_path_ + " to " + final_path_,

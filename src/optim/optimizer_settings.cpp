@@ -40,7 +40,7 @@ OptimizerSettings read_optimizer_settings(const Config& config, const std::strin
       known += (known.empty() ? "" : ", ") + entry.name;
     options.reject("optimizer", "must be one of " + known);
   }
-  settings.iterations = options.integer("iterations", 1, std::int64_t{1} << 40);
+  settings.iterations = options.integer("iterations", 1, 1000000000);
   settings.schedule.base = options.positive("lr");
   settings.schedule.decay =
       parse_decay(options.choice("lr_decay", {"constant", "cosine", "exponential"}));

@@ -129,6 +129,13 @@ void CheckpointStore::save(std::int64_t iteration, std::uint64_t checksum,
   MPI_Barrier(comm_);
 }
 
+namespace {
+/// A checkpoint that is intact but belongs to other input data.
+struct OtherData : InputError {
+  using InputError::InputError;
+};
+}  // namespace
+
 CheckpointStore::Found CheckpointStore::newest(
     const std::function<std::uint64_t(hid_t file)>& read) const {
   // Rank 0 looks; its verdict (or error) is agreed on before the path is broadcast.
@@ -151,9 +158,9 @@ CheckpointStore::Found CheckpointStore::newest(
           throw std::runtime_error("its configuration hash does not match its name");
         const std::string identity = h5::read_string_attribute(root, "data_identity");
         if (identity != data_identity_)
-          throw InputError("checkpoint " + path + " was written for other input data (" + identity +
-                           "; this run's: " + data_identity_ +
-                           "): rerun with the original data, or remove the checkpoints");
+          throw OtherData("checkpoint " + path + " was written for other input data (" + identity +
+                          "; this run's: " + data_identity_ +
+                          "): rerun with the original data, or remove the checkpoints");
         if (h5::read_int64_attribute(root, "iteration") != iteration)
           throw std::runtime_error("its iteration does not match its name");
         const std::string stored = h5::read_string_attribute(root, "content_checksum");
@@ -161,9 +168,9 @@ CheckpointStore::Found CheckpointStore::newest(
           throw std::runtime_error("its contents do not match their checksum");
         result.path = path;
         return result;
-      } catch (const InputError&) {
-        throw;
-      } catch (const std::exception& e) {
+      } catch (const OtherData&) {
+        throw;                             // intact, but not this run's: refused, not skipped
+      } catch (const std::exception& e) {  // unreadable or damaged (file errors included)
         result.skipped.push_back(path + ": " + e.what());
       }
     }

@@ -26,6 +26,17 @@ StopRequest::~StopRequest() {
   std::signal(SIGINT, previous_int_);
 }
 
+void StopRequest::release_and_deliver() {
+  std::signal(SIGTERM, previous_term_);
+  std::signal(SIGUSR1, previous_usr1_);
+  std::signal(SIGINT, previous_int_);
+  if (g_signal != 0) {
+    const int number = g_signal;
+    g_signal = 0;
+    std::raise(number);  // its ordinary effect, now that the handlers are restored
+  }
+}
+
 int StopRequest::received_signal() {
   return static_cast<int>(g_signal);
 }

@@ -107,8 +107,10 @@ std::vector<double> read_row_block(hid_t dataset, hsize_t row_begin, hsize_t row
 
 /// An output file written under a fresh temporary name (created exclusively, never through an
 /// existing path: `<final>.tmp.XXXXXX`) and renamed into place on commit(); if the object is
-/// destroyed before commit (an error), the temporary is removed. Collective: construction and
-/// commit() agree on failure (CollectiveError with the file named, exit status 2).
+/// destroyed before commit (an error), the temporary is removed. The writer holds an exclusive
+/// flock on its temporary until the rename; a commit then removes the `<final>.tmp.XXXXXX` that
+/// nobody holds (left by a run killed with SIGKILL). Collective: construction and commit() agree
+/// on failure (CollectiveError with the file named, exit status 2).
 class AtomicOutput {
  public:
   AtomicOutput(MPI_Comm comm, std::string final_path);

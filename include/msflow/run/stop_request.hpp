@@ -18,6 +18,10 @@ class StopRequest {
   StopRequest(const StopRequest&) = delete;
   StopRequest& operator=(const StopRequest&) = delete;
 
+  /// Restores the previous handlers now and gives a signal recorded meanwhile its ordinary
+  /// effect (for commands that do not checkpoint, once they know it).
+  void release_and_deliver();
+
   /// The signal received in this process so far (0 if none).
   static int received_signal();
 
