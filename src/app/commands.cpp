@@ -8,6 +8,8 @@
 #include "msflow/core/log.hpp"
 #include "msflow/core/version.hpp"
 #include "msflow/fit/fit_result.hpp"
+#include "msflow/forecast/forecast_settings.hpp"
+#include "msflow/infer/infer_settings.hpp"
 #include "msflow/model/registry.hpp"
 #include "msflow/parallel/collective.hpp"
 #include "msflow/run/stop_request.hpp"
@@ -24,6 +26,15 @@ const std::vector<Command>& commands() {
        "learn the averaged drift and diffusion from a slow trajectory (flow or unstructured)",
        fit::fit_sections(), run_fit,
        /*checkpoints=*/true},
+      {"infer",
+       "Bayesian uncertainty for a fitted model: a posterior flow (ELBO) or Metropolis; bands "
+       "for b̄ and the physical parameters",
+       infer::infer_sections(), run_infer,
+       /*checkpoints=*/true},
+      {"forecast",
+       "paths of the averaged SDE of a fit or infer output beyond the data: quantiles over time, "
+       "against the exact averaged model where known",
+       forecast::forecast_sections(), run_forecast},
   };
   return list;
 }

@@ -33,5 +33,7 @@ int run_command(MPI_Comm comm, const std::vector<std::string>& arguments,
 // Drivers (one file each).
 int run_simulate(MPI_Comm comm, Config& config);
 int run_fit(MPI_Comm comm, Config& config);
+int run_infer(MPI_Comm comm, Config& config);
+int run_forecast(MPI_Comm comm, Config& config);
 
 }  // namespace msflow::app

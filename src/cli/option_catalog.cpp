@@ -1,6 +1,8 @@
 #include "msflow/cli/option_catalog.hpp"
 
 #include "msflow/fit/fit_settings.hpp"
+#include "msflow/forecast/forecast_settings.hpp"
+#include "msflow/infer/infer_settings.hpp"
 #include "msflow/model/registry.hpp"
 #include "msflow/sde/simulate_options.hpp"
 
@@ -18,6 +20,8 @@ const OptionCatalog& option_catalog() {
     declare_model_options(c);
     declare_simulate_options(c);
     fit::declare_fit_options(c);
+    infer::declare_infer_options(c);
+    forecast::declare_forecast_options(c);
     return c;
   }();
   return catalog;

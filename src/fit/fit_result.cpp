@@ -95,12 +95,16 @@ FittedModel::FittedModel(MPI_Comm comm, const std::string& path, const OptionCat
     : path_(path) {
   const h5::File file = h5::File::open_read(comm, path);
   const h5::Handle root = h5::open_group(file.id(), "/");
-  require(h5::has_attribute(root, "schema") &&
-              h5::read_string_attribute(root, "schema") == "msflow.fit/1",
-          path + ": not a fit output (root attribute schema is not msflow.fit/1)");
-  require(h5::has_attribute(root, "options"), path + ": missing root attribute options");
-  config_ = Config::from_ini(catalog, h5::read_string_attribute(root, "options"),
+  const std::string schema =
+      h5::has_attribute(root, "schema") ? h5::read_string_attribute(root, "schema") : "";
+  require(schema == "msflow.fit/1" || schema == "msflow.infer/1",
+          path + ": not a fit or infer output (root attribute schema is '" + schema + "')");
+  // An infer output stores the fit's configuration next to its own.
+  const std::string options = schema == "msflow.fit/1" ? "options" : "fit_options";
+  require(h5::has_attribute(root, options), path + ": missing root attribute " + options);
+  config_ = Config::from_ini(catalog, h5::read_string_attribute(root, options),
                              path + " (stored options)", fit_sections());
+  is_posterior_ = schema == "msflow.infer/1";
   settings_ = read_fit_settings(config_);
   model_ = create_model(config_);
   averaged_ = make_averaged_model(settings_.model, *model_);

@@ -54,8 +54,8 @@ void write_fit_result(MPI_Comm comm, hid_t file, const AveragedModel& model,
 /// A fit output opened again (every rank reads it).
 class FittedModel {
  public:
-  /// InputError naming the file and object if it is not a complete fit output. `catalog`: every
-  /// option msflow knows (the stored configuration is parsed against it).
+  /// InputError naming the file and object if it is not a complete fit (or infer) output.
+  /// `catalog`: every option msflow knows (the stored configuration is parsed against it).
   FittedModel(MPI_Comm comm, const std::string& path, const OptionCatalog& catalog);
 
   const std::string& path() const { return path_; }
@@ -68,6 +68,9 @@ class FittedModel {
   const BoxGrid& grid() const { return grid_; }
   const std::vector<double>& drift() const { return drift_; }
   const std::vector<double>& diffusion() const { return diffusion_; }
+  /// Whether the file is an infer output (its model is the fit's optimum; /posterior holds the
+  /// posterior draws).
+  bool is_posterior() const { return is_posterior_; }
 
  private:
   std::string path_;
@@ -77,6 +80,7 @@ class FittedModel {
   std::shared_ptr<AveragedModel> averaged_;
   BoxGrid grid_;
   std::vector<double> drift_, diffusion_;
+  bool is_posterior_ = false;
 };
 
 /// The sections of the fit command's options (what its stored configuration holds).

@@ -30,6 +30,12 @@ enum class Purpose : std::uint64_t {
   kFitBaseSamples = 5,    ///< base samples z of fit iterations (a = draw, b = sample)
   kFitEvaluation = 6,     ///< base samples of the final estimate and the law samples
   kFitInit = 7,           ///< initialization of the unstructured model
+  kInferSubspace = 8,     ///< random directions of a posterior subspace (a = direction)
+  kInferPosterior = 9,    ///< base draws ε of the posterior flow (a = iteration)
+  kInferSamples = 10,     ///< posterior draws of the output (a = 0) and the final ELBO (a = 1)
+  kInferChain = 11,       ///< Metropolis: start (b = 0) and proposals (b = step + 1) of chain a
+  kInferAccept = 12,      ///< Metropolis: acceptance uniforms of chain a, step b
+  kForecast = 13,         ///< Brownian increments of forecast path a, step b
   kTest = 99,             ///< reserved for tests
 };
 

@@ -1,0 +1,57 @@
+#pragma once
+// Everything `msflow infer` reads, typed and validated once, before any work (docs/method.md,
+// "Bayesian inference"): what the posterior covers, the estimator (VI through a posterior flow,
+// or the Metropolis reference), its Monte Carlo sizes, the posterior flow ([qflow]) and the
+// optimizer ([infer] keys of an optimization loop).
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "msflow/core/options.hpp"
+#include "msflow/flow/flow_settings.hpp"
+#include "msflow/optim/optimizer_settings.hpp"
+#include "msflow/run/run_settings.hpp"
+
+namespace msflow::infer {
+
+/// Which parameters the posterior covers; the others stay at the fit's values.
+enum class Coverage {
+  kPhysical,  ///< the learned physical parameters only
+  kSubspace,  ///< random directions in the flow's parameters through the fit's optimum (+ physical)
+  kAll,       ///< every parameter (a small flow)
+};
+std::string to_string(Coverage coverage);
+
+enum class Method { kVariational, kMetropolis };
+
+struct InferSettings {
+  std::string from;  ///< the fit output to start from
+  Coverage params = Coverage::kSubspace;
+  int subspace_dim = 8;
+  bool random_subspace = false;      ///< random directions instead of the principal ones
+  std::optional<int> lanczos_steps;  ///< auto: min(parameters, 2·subspace_dim + 20)
+  Method method = Method::kVariational;
+  int draws = 8;                  ///< K posterior draws per ELBO evaluation
+  std::optional<int> groups;      ///< draw groups (auto: min(ranks, K or chains))
+  bool resample = true;           ///< fresh base samples of the invariant-law flow per draw
+  double physical_prior_sd = 10;  ///< of each learned physical parameter, unconstrained
+  double affine_prior_sd = 3;     ///< of the flow's final location/scale layer (fit: none)
+  int samples = 200;              ///< S posterior draws in the output
+  int elbo_draws = 64;            ///< draws of the final ELBO estimate
+  std::uint64_t seed = 1;
+  // Metropolis
+  int chains = 4;
+  std::int64_t steps = 2000;  ///< per chain, after the burn-in
+  std::int64_t burnin = 500;
+  flow::FlowSettings posterior_flow;
+  optim::OptimizerSettings optimizer;
+  RunSettings run;
+};
+
+/// Declares the [infer] and [qflow] options.
+void declare_infer_options(OptionCatalog& catalog);
+InferSettings read_infer_settings(const Config& config);
+/// The sections of the infer command's options.
+const std::vector<std::string>& infer_sections();
+
+}  // namespace msflow::infer

@@ -1,0 +1,45 @@
+#pragma once
+// What the posterior says, on the estimate grid and for the physical parameters
+// (docs/output.md, "/posterior"): S draws of b̄ (and Σ̄), their pointwise mean and quantiles, the
+// empirical coverage of a known truth by the central bands, and the mean, standard deviation and
+// 95% interval of every learned physical parameter.
+
+#include <Eigen/Core>
+#include <string>
+#include <vector>
+
+namespace msflow::infer {
+
+/// The quantile levels stored with every band: 2.5, 5, 25, 50, 75, 95, 97.5 %.
+const std::vector<double>& quantile_levels();
+/// The central bands reported (nominal levels 50, 90, 95 %) as (lower, upper) indices into
+/// quantile_levels().
+struct Band {
+  double level;
+  int lower, upper;
+};
+const std::vector<Band>& central_bands();
+
+/// Draws of one field on the grid: S × n values (n = G·d or G·d·d), row s one draw.
+struct FieldDraws {
+  Eigen::Index draws = 0, size = 0;
+  std::vector<double> values;  ///< S × n row-major
+  std::vector<double> mean() const;
+  /// levels × n: quantile (linear interpolation between order statistics) per entry.
+  std::vector<double> quantiles() const;
+};
+
+/// The fraction of entries `included` (a mask over the n entries; empty: all) whose truth lies in
+/// each central band, in central_bands() order.
+std::vector<double> band_coverage(const std::vector<double>& quantiles, std::size_t n,
+                                  const std::vector<double>& truth,
+                                  const std::vector<char>& included);
+
+struct ParameterPosterior {
+  std::string name;
+  double mean = 0, sd = 0, lower = 0, upper = 0;  ///< physical values; 95% interval
+  std::vector<double> draws;
+};
+ParameterPosterior summarize_parameter(const std::string& name, std::vector<double> draws);
+
+}  // namespace msflow::infer

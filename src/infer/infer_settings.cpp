@@ -1,0 +1,105 @@
+#include "msflow/infer/infer_settings.hpp"
+
+#include "msflow/core/error.hpp"
+#include "msflow/core/settings.hpp"
+
+namespace msflow::infer {
+
+std::string to_string(Coverage coverage) {
+  switch (coverage) {
+    case Coverage::kPhysical:
+      return "physical";
+    case Coverage::kSubspace:
+      return "subspace";
+    case Coverage::kAll:
+      return "all";
+  }
+  return "?";
+}
+
+const std::vector<std::string>& infer_sections() {
+  static const std::vector<std::string> sections = {"", "infer", "qflow", "run"};
+  return sections;
+}
+
+void declare_infer_options(OptionCatalog& catalog) {
+  catalog.section("infer")
+      .add("from", "",
+           "the fit output whose model the posterior is built around (its options, data and "
+           "optimum); required")
+      .add("params", "subspace",
+           "what the posterior covers: physical (the fit's learned physical parameters), "
+           "subspace (--infer.subspace_dim directions in the flow's parameters through the "
+           "fit's optimum, and the learned physical parameters) or all (every parameter; small "
+           "flows only)")
+      .add("subspace_dim", "8", "directions of the subspace (params = subspace)")
+      .add("subspace", "principal",
+           "principal: the directions in which the data constrain the flow most (the top "
+           "eigenvectors of the Hessian of J at the fit's optimum, by Lanczos); random: random "
+           "orthonormal directions (the data barely constrain most of them)")
+      .add("lanczos_steps", "auto",
+           "principal: Lanczos steps, two gradient evaluations each (auto: 2 subspace_dim + 20)")
+      .add("method", "vi",
+           "vi: variational inference with a posterior flow (ELBO); mcmc: random-walk Metropolis "
+           "(the reference, posteriors of dimension <= 10)")
+      .add("draws", "8", "vi: posterior draws K per ELBO evaluation")
+      .add("groups", "auto",
+           "groups of ranks over the draws (vi) or chains (mcmc); each group splits the "
+           "transitions over its ranks (auto: the largest divisor of the ranks up to the draws or "
+           "chains); any layout gives the same bits",
+           OptionKind::kOperational)
+      .add("resample", "true",
+           "vi: fresh base samples of the invariant-law flow for every draw (false: the fit's "
+           "draw 0 for all, the posterior mcmc samples)")
+      .add("physical_prior_sd", "10",
+           "standard deviation of the Gaussian prior of each learned physical parameter in its "
+           "unconstrained coordinate (log for positive ones), centred at its [model] value")
+      .add("affine_prior_sd", "3",
+           "standard deviation of a Gaussian prior N(0, sd^2) on the flow's final elementwise "
+           "location/log-scale layer, which the fit leaves unpenalized: without it the posterior "
+           "along the directions the data do not see would be improper")
+      .add("samples", "200", "posterior draws S of b̄ (and Σ̄) stored and summarized")
+      .add("elbo_draws", "64", "vi: draws of the final ELBO estimate and its standard error")
+      .add("seed", "1", "seed of the posterior draws, the subspace and the chains")
+      .add("chains", "4", "mcmc: independent chains")
+      .add("steps", "2000", "mcmc: steps per chain after the burn-in")
+      .add("burnin", "500", "mcmc: steps per chain that adapt the proposal and are discarded");
+  optim::declare_optimizer_options(catalog, "infer");
+  flow::declare_flow_options(catalog, "qflow");
+}
+
+InferSettings read_infer_settings(const Config& config) {
+  const SectionReader options(config, "infer");
+  InferSettings settings;
+  if (!options.has("from") || options.text("from").empty())
+    throw InputError("infer needs a fit output: --infer.from FIT.h5");
+  settings.from = options.text("from");
+  const std::string params = options.choice("params", {"physical", "subspace", "all"});
+  settings.params = params == "physical"   ? Coverage::kPhysical
+                    : params == "subspace" ? Coverage::kSubspace
+                                           : Coverage::kAll;
+  settings.subspace_dim = static_cast<int>(options.integer("subspace_dim", 1, 256));
+  settings.random_subspace = options.choice("subspace", {"principal", "random"}) == "random";
+  if (const auto steps = options.integer_or_auto("lanczos_steps", 1, 10000))
+    settings.lanczos_steps = static_cast<int>(*steps);
+  settings.method =
+      options.choice("method", {"vi", "mcmc"}) == "vi" ? Method::kVariational : Method::kMetropolis;
+  settings.draws = static_cast<int>(options.integer("draws", 1, 4096));
+  if (const auto groups = options.integer_or_auto("groups", 1, 65536))
+    settings.groups = static_cast<int>(*groups);
+  settings.resample = options.flag("resample");
+  settings.physical_prior_sd = options.positive("physical_prior_sd");
+  settings.affine_prior_sd = options.positive("affine_prior_sd");
+  settings.samples = static_cast<int>(options.integer("samples", 2, 100000));
+  settings.elbo_draws = static_cast<int>(options.integer("elbo_draws", 2, 100000));
+  settings.seed = options.seed("seed");
+  settings.chains = static_cast<int>(options.integer("chains", 1, 4096));
+  settings.steps = options.integer("steps", 10, 100000000);
+  settings.burnin = options.integer("burnin", 0, 100000000);
+  settings.posterior_flow = flow::read_flow_settings(config, "qflow");
+  settings.optimizer = optim::read_optimizer_settings(config, "infer");
+  settings.run = read_run_settings(config);
+  return settings;
+}
+
+}  // namespace msflow::infer
