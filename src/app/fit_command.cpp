@@ -61,7 +61,9 @@ class FitProblem {
     require(general.has("data"), "fit needs an input trajectory: --data FILE.h5");
     data_path_ = general.text("data");
     out_path_ = general.has("out") ? general.text("out") : "fit.h5";
-    validate_output_path("out", out_path_, {data_path_});
+    validate_output_path("out", out_path_, {data_path_, settings_.init});
+    if (!settings_.init.empty())
+      init_ = std::make_unique<fit::FittedModel>(context_.comm(), settings_.init, option_catalog());
     CheckpointStore::prepare_directory(context_.comm(), settings_.run.checkpoint_dir);
     context_.print_options();
   }
@@ -96,13 +98,29 @@ class FitProblem {
     objective_ =
         std::make_unique<fit::Objective>(averaged, std::move(likelihood.likelihood),
                                          fit::make_parameter_terms(settings_, averaged->layout()));
-    state_ = std::make_unique<optim::OptimizerState>(averaged->initial_parameters());
+    state_ = std::make_unique<optim::OptimizerState>(starting_parameters(*averaged));
     optimizer_ = optim::make_optimizer(settings_.optimizer);
     log().print(averaged->describe(), "; model ", model_->name(), " (d = ", model_->slow_dim(),
                 ", m = ", model_->fast_dim(), ")");
     log().print(objective_->likelihood().describe());
     if (!likelihood.note.empty()) log().print(likelihood.note);
     log().print(objective_->describe());
+  }
+
+  /// The model's initialization, or the parameters of --fit.init when its layout is the same.
+  Eigen::VectorXd starting_parameters(const fit::AveragedModel& model) const {
+    if (!init_) return model.initial_parameters();
+    const auto& mine = model.layout().blocks();
+    const auto& theirs = init_->averaged_model().layout().blocks();
+    bool same = mine.size() == theirs.size();
+    for (std::size_t i = 0; same && i < mine.size(); ++i)
+      same = mine[i].name == theirs[i].name && mine[i].size == theirs[i].size;
+    require(same && model.type() == init_->averaged_model().type(),
+            "option --fit.init: " + settings_.init + " holds a " +
+                init_->averaged_model().describe() + ", not this run's " + model.describe() +
+                " (the model, flow architecture and learned parameters must match)");
+    log().print("starting from the parameters of ", settings_.init);
+    return init_->averaged_model().parameters();
   }
 
   // ---- 4. resume --------------------------------------------------------------------------------
@@ -262,6 +280,7 @@ class FitProblem {
   std::unique_ptr<Model> model_;
   std::string data_path_, out_path_, averaging_;
   std::unique_ptr<CheckpointStore> checkpoints_;
+  std::unique_ptr<fit::FittedModel> init_;
   fit::ObservedTransitions observed_;
   std::optional<TruthOnGrid> truth_;
   std::unique_ptr<fit::Objective> objective_;

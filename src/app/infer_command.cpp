@@ -172,7 +172,7 @@ class InferProblem {
     if (settings_.params != infer::Coverage::kSubspace) return {};
     const std::vector<Index> entries = infer::free_entries(objective_->model().layout());
     const auto n = static_cast<Index>(entries.size());
-    if (settings_.random_subspace)
+    if (settings_.subspace == infer::InferSettings::Subspace::kRandom)
       return infer::random_directions(n, settings_.subspace_dim, settings_.seed);
     // H v by central differences of ∇J (the fit's draw 0) on the free entries; the two
     // evaluations of a product run on two draw groups at once.
@@ -290,11 +290,12 @@ class InferProblem {
       return false;
     }
     const double done = static_cast<double>(std::max<std::int64_t>(1, observer.iterations_done()));
+    const double seconds = observer.seconds();  // the optimization alone, not the estimate below
     elbo_estimate_ = elbo_->estimate(state_->parameters, settings_.elbo_draws);
     log().print("ELBO = ", format_number(elbo_estimate_.value, 10), " ± ",
                 format_number(elbo_estimate_.standard_error, 3), " (", settings_.elbo_draws,
                 " draws) after ", state_->iteration, " iterations, ",
-                format_number(observer.seconds() / done, 4), " s per iteration; ",
+                format_number(seconds / done, 4), " s per iteration; ",
                 context_.peak_memory());
     draws_ = elbo_->sample(state_->parameters, 0, settings_.samples);
     return true;

@@ -41,6 +41,10 @@ void declare_fit_options(OptionCatalog& catalog) {
            "32) within a tenth of --fit.tolerance at the starting parameters)")
       .add("eval_samples", "4096",
            "base samples for the final b̄, Σ̄ on the grid and the law samples")
+      .add("init", "",
+           "a fit (or infer) output to start from: its parameters replace the initialization "
+           "(the model, flow architecture and learned parameters must be the same); the "
+           "optimizer state starts afresh")
       .add("grid", "auto",
            "points per axis of /estimate/grid (auto: the input's /truth/grid if present, else "
            "101, 41, 17 for d = 1, 2, 3)");
@@ -61,6 +65,7 @@ FitSettings read_fit_settings(const Config& config) {
   settings.optimizer = optim::read_optimizer_settings(config, "fit");
   if (const auto grid = options.integer_or_auto("grid", 2, 100000))
     settings.grid = static_cast<int>(*grid);
+  settings.init = options.has("init") ? options.text("init") : "";
   settings.run = read_run_settings(config);
   return settings;
 }

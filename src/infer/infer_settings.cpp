@@ -79,7 +79,9 @@ InferSettings read_infer_settings(const Config& config) {
                     : params == "subspace" ? Coverage::kSubspace
                                            : Coverage::kAll;
   settings.subspace_dim = static_cast<int>(options.integer("subspace_dim", 1, 256));
-  settings.random_subspace = options.choice("subspace", {"principal", "random"}) == "random";
+  settings.subspace = options.choice("subspace", {"principal", "random"}) == "principal"
+                          ? InferSettings::Subspace::kPrincipal
+                          : InferSettings::Subspace::kRandom;
   if (const auto steps = options.integer_or_auto("lanczos_steps", 1, 10000))
     settings.lanczos_steps = static_cast<int>(*steps);
   settings.method =

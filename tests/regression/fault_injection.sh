@@ -281,13 +281,20 @@ check_option() {  # command option value
   local base=(--simulate.T 1 --simulate.progress 0)
   [[ $command == fit ]] && base=("${small[@]}" --data data.h5 --fit.iterations 3
                                  --run.checkpoint_every 0 --run.checkpoint_dir "ck-$out")
+  [[ $command == infer ]] && base=(--infer.from small-fit.h5 --infer.iterations 3
+                                   --infer.samples 4 --infer.elbo_draws 4 --infer.subspace_dim 2
+                                   --infer.steps 10 --infer.burnin 2 --infer.progress 0
+                                   --run.checkpoint_every 0 --run.checkpoint_dir "ck-$out")
+  [[ $command == forecast ]] && base=(--forecast.from small-fit.h5 --forecast.paths 8
+                                      --forecast.T 0.1)
   timeout 20 "$MSFLOW" "$command" "${base[@]}" "$option" "$value" --out "$out" \
     > "$out.log" 2> "$out.err" || status=$?
   local verdict=pass
   if [[ $status -eq 124 || $status -eq 3 ]]; then
     # Stopped by the timeout's SIGTERM: fine for a valid run whose size the log states (a
     # simulation of 1e13 fine steps is work, not a hang).
-    grep -q -e "fine steps of" -e "^Adam:" -e "^TAO " "$out.log" &&
+    grep -q -e "fine steps of" -e "^Adam:" -e "^TAO " -e "^random-walk Metropolis" \
+      -e "^forecast of" "$out.log" &&
       verdict="pass (a long valid run, stopped)" || verdict="hung"
   elif [[ $status -ne 0 && $status -ne 2 ]]; then
     verdict="status $status: $(head -2 "$out.err")"
@@ -301,7 +308,10 @@ check_option() {  # command option value
 }
 export -f check_option leftovers
 export MSFLOW
-for command in simulate fit; do
+# infer starts from a fit output: a small one.
+timeout 120 "$MSFLOW" fit "${small[@]}" --data data.h5 --fit.iterations 20 --fit.eval_samples 64 \
+  --run.checkpoint_dir ck-small --out small-fit.h5 > /dev/null
+for command in simulate fit infer forecast; do
   for option in $(numeric_options "$command"); do
     for value in "${extreme[@]}"; do echo "$command $option $value"; done
   done

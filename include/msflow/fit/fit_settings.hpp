@@ -19,6 +19,7 @@ struct FitSettings {
   double weight_decay = 0;  ///< precision w of the Gaussian prior on "flow.couplings"
   optim::OptimizerSettings optimizer;
   std::optional<int> grid;  ///< points per axis of /estimate/grid (auto: see the option)
+  std::string init;         ///< a fit or infer output whose parameters start this fit ("": none)
   RunSettings run;
 };
 

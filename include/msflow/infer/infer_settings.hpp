@@ -17,7 +17,7 @@ namespace msflow::infer {
 /// Which parameters the posterior covers; the others stay at the fit's values.
 enum class Coverage {
   kPhysical,  ///< the learned physical parameters only
-  kSubspace,  ///< random directions in the flow's parameters through the fit's optimum (+ physical)
+  kSubspace,  ///< directions in the flow's parameters through the fit's optimum (+ physical)
   kAll,       ///< every parameter (a small flow)
 };
 std::string to_string(Coverage coverage);
@@ -28,7 +28,9 @@ struct InferSettings {
   std::string from;  ///< the fit output to start from
   Coverage params = Coverage::kSubspace;
   int subspace_dim = 8;
-  bool random_subspace = false;      ///< random directions instead of the principal ones
+  /// How the subspace's directions are chosen (docs/method.md, "Bayesian inference").
+  enum class Subspace { kPrincipal, kRandom };
+  Subspace subspace = Subspace::kPrincipal;
   std::optional<int> lanczos_steps;  ///< auto: min(parameters, 2·subspace_dim + 20)
   Method method = Method::kVariational;
   int draws = 8;                  ///< K posterior draws per ELBO evaluation
