@@ -1,5 +1,6 @@
 #include "commands.hpp"
 
+#include <algorithm>
 #include <iostream>
 #include <optional>
 
@@ -31,6 +32,11 @@ const std::vector<Command>& commands() {
        "for b̄ and the physical parameters",
        infer::infer_sections(), run_infer,
        /*checkpoints=*/true},
+      {"report",
+       "what an output file is and says: provenance, options, what was learned, metrics, "
+       "posterior and forecast summaries (msflow report FILE.h5)",
+       {"", "report"},
+       run_report},
       {"forecast",
        "paths of the averaged SDE of a fit or infer output beyond the data: quantiles over time, "
        "against the exact averaged model where known",
@@ -98,6 +104,7 @@ int run_command(MPI_Comm comm, const std::vector<std::string>& arguments,
                 std::optional<StopRequest>& stop_request) {
   // Parsing is identical on every rank; collectively() turns its errors into one report.
   const Command* command = nullptr;
+  std::string help_for;
   Config config = collectively(comm, [&]() -> Config {
     if (arguments.empty() || arguments.front() == "help" || arguments.front() == "--help")
       return {};
@@ -106,7 +113,15 @@ int run_command(MPI_Comm comm, const std::vector<std::string>& arguments,
     if (arguments.front() == "--version") return {};
     if (!command)
       throw InputError("unknown command '" + arguments.front() + "' (msflow help lists them)");
-    const std::vector<std::string> rest(arguments.begin() + 1, arguments.end());
+    std::vector<std::string> rest(arguments.begin() + 1, arguments.end());
+    if (std::find(rest.begin(), rest.end(), "--help") != rest.end()) {
+      help_for = command->name;  // msflow COMMAND --help
+      command = nullptr;
+      return {};
+    }
+    // msflow report FILE.h5: the one command that takes a file as its first word.
+    if (command->name == "report" && !rest.empty() && rest.front().rfind("--", 0) != 0)
+      rest.insert(rest.begin(), "--report.file");
     return Config::parse(option_catalog(), rest, command->sections);
   });
   if (command) {
@@ -117,6 +132,7 @@ int run_command(MPI_Comm comm, const std::vector<std::string>& arguments,
     if (!command->checkpoints && stop_request) stop_request->release_and_deliver();
     return command->run(comm, config);  // errors on some ranks only abort (main)
   }
+  if (!help_for.empty()) return collectively(comm, [&] { return run_help(comm, {help_for}); });
   return collectively(comm, [&]() -> int {
     if (!arguments.empty() && arguments.front() == "--version") {
       RootLog(comm).line(std::string("msflow ") + version());

@@ -35,5 +35,6 @@ int run_simulate(MPI_Comm comm, Config& config);
 int run_fit(MPI_Comm comm, Config& config);
 int run_infer(MPI_Comm comm, Config& config);
 int run_forecast(MPI_Comm comm, Config& config);
+int run_report(MPI_Comm comm, Config& config);
 
 }  // namespace msflow::app

@@ -22,6 +22,9 @@ const OptionCatalog& option_catalog() {
     fit::declare_fit_options(c);
     infer::declare_infer_options(c);
     forecast::declare_forecast_options(c);
+    c.section("report").add("file", "",
+                            "the msflow output to describe (also the first word: "
+                            "msflow report FILE.h5)");
     return c;
   }();
   return catalog;

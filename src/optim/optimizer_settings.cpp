@@ -9,14 +9,15 @@
 
 namespace msflow::optim {
 
-void declare_optimizer_options(OptionCatalog& catalog, const std::string& section) {
+void declare_optimizer_options(OptionCatalog& catalog, const std::string& section,
+                               const std::string& lr) {
   std::string types;
   for (const auto& entry : optimizer_registry())
     types += (types.empty() ? "" : "; ") + entry.name + ": " + entry.summary;
   catalog.section(section)
       .add("optimizer", "adam", types)
       .add("iterations", "1000", "optimizer iterations")
-      .add("lr", "1e-2", "Adam learning rate")
+      .add("lr", lr, "Adam learning rate")
       .add("lr_decay", "cosine", "learning-rate decay: constant, cosine or exponential")
       .add("lr_final", "0.05", "final learning rate relative to the base (cosine, exponential)")
       .add("warmup", "20",

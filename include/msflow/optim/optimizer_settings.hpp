@@ -20,7 +20,10 @@ struct OptimizerSettings {
   double progress_interval = 10;     ///< seconds between progress lines (0: none)
 };
 
-void declare_optimizer_options(OptionCatalog& catalog, const std::string& section);
+/// Declares them under [section]; `lr` is the section's default learning rate (what measured best
+/// for that problem: the fit's 1e-2, the posterior flow's 3e-3).
+void declare_optimizer_options(OptionCatalog& catalog, const std::string& section,
+                               const std::string& lr = "1e-2");
 /// Reads and validates them (InputError naming the option), the TAO type included.
 OptimizerSettings read_optimizer_settings(const Config& config, const std::string& section);
 

@@ -1,0 +1,230 @@
+// msflow report FILE.h5: what an output is and what it says, in words — provenance, the options
+// that produced it, what was learned, its metrics against /truth, convergence, posterior and
+// forecast summaries (docs/output.md lists the datasets it reads).
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "command_context.hpp"
+#include "commands.hpp"
+#include "msflow/core/error.hpp"
+#include "msflow/core/log.hpp"
+#include "msflow/core/settings.hpp"
+#include "msflow/io/hdf5.hpp"
+
+namespace msflow::app {
+
+namespace {
+
+/// Reads what a report needs from one file; every accessor tolerates a missing object.
+class OutputFile {
+ public:
+  OutputFile(MPI_Comm comm, const std::string& path)
+      : path_(path), file_(h5::File::open_read(comm, path)) {}
+
+  bool has(const std::string& object) const { return h5::exists(file_.id(), object); }
+  bool has_attribute(const std::string& object, const std::string& name) const {
+    return has(object) && h5::has_attribute(open(object), name);
+  }
+  std::string text(const std::string& object, const std::string& name) const {
+    return has_attribute(object, name) ? h5::read_string_attribute(open(object), name) : "";
+  }
+  /// A numeric attribute (its first element if it is a vector), NaN if missing.
+  double number(const std::string& object, const std::string& name) const {
+    if (!has_attribute(object, name)) return std::nan("");
+    const h5::Handle holder = open(object);
+    const h5::Handle attribute(H5Aopen(holder, name.c_str(), H5P_DEFAULT), H5Aclose, name);
+    const h5::Handle space(H5Aget_space(attribute), H5Sclose, name);
+    const hssize_t count = H5Sget_simple_extent_npoints(space);
+    if (count < 1) return std::nan("");
+    std::vector<double> values(static_cast<std::size_t>(count));
+    if (H5Aread(attribute, H5T_NATIVE_DOUBLE, values.data()) < 0) return std::nan("");
+    return values.front();
+  }
+  std::vector<double> values(const std::string& dataset) const {
+    if (!has(dataset)) return {};
+    return h5::read_doubles(h5::open_dataset(file_.id(), dataset));
+  }
+  h5::Shape shape(const std::string& dataset) const {
+    return has(dataset) ? h5::dataset_shape(h5::open_dataset(file_.id(), dataset)) : h5::Shape{};
+  }
+
+ private:
+  h5::Handle open(const std::string& object) const {
+    // Attributes of groups and of datasets alike.
+    return h5::Handle(H5Oopen(file_.id(), object.c_str(), H5P_DEFAULT), H5Oclose, object);
+  }
+  std::string path_;
+  h5::File file_;
+};
+
+std::string number(double value, int digits = 4) {
+  return std::isnan(value) ? "-" : format_number(value, digits);
+}
+
+class Report {
+ public:
+  explicit Report(const OutputFile& file) : file_(file) {}
+
+  std::string text() {
+    provenance();
+    const std::string schema = file_.text("/", "schema");
+    if (schema.rfind("msflow.simulate", 0) == 0) trajectory();
+    if (file_.has("/estimate")) estimate();
+    if (file_.has("/history")) history();
+    if (file_.has("/posterior")) posterior();
+    if (file_.has("/forecast")) forecast();
+    return out_.str();
+  }
+
+ private:
+  void heading(const std::string& title) { out_ << "\n" << title << "\n"; }
+
+  void provenance() {
+    out_ << "file: schema " << file_.text("/", "schema") << ", written by msflow "
+         << file_.text("/", "msflow_version") << " (" << file_.text("/", "command") << ") on "
+         << number(file_.number("/", "mpi_size"), 3) << " rank(s); seeds "
+         << file_.text("/", "seeds") << "\n";
+    heading("options that produced it:");
+    out_ << file_.text("/", "options");
+  }
+
+  void trajectory() {
+    const h5::Shape x = file_.shape("/trajectory/x");
+    const std::vector<double> offsets = file_.values("/trajectory/offsets");
+    heading("data:");
+    if (x.size() == 2)
+      out_ << "  " << x[0] << " observations of d = " << x[1] << " in "
+           << std::max<std::size_t>(1, offsets.size()) << " trajectory(ies)"
+           << (file_.has("/truth") ? "; exact averaged coefficients in /truth" : "") << "\n";
+  }
+
+  void estimate() {
+    heading("what was learned:");
+    out_ << "  estimator " << file_.text("/estimate", "estimator") << ", averaging "
+         << file_.text("/estimate", "averaging")
+         << ", L = " << number(file_.number("/estimate", "L")) << "\n";
+    if (file_.has_attribute("/estimate", "drift_mse"))
+      out_ << "  drift MSE against /truth " << number(file_.number("/estimate", "drift_mse"))
+           << (file_.has_attribute("/estimate", "diffusion_mse")
+                   ? ", diffusion MSE " + number(file_.number("/estimate", "diffusion_mse"))
+                   : "")
+           << "\n";
+    if (file_.has_attribute("/estimate", "interpolation_error_drift"))
+      out_ << "  interpolation error "
+           << number(file_.number("/estimate", "interpolation_error_drift")) << " (b̄) with "
+           << number(file_.number("/estimate", "interpolation_intervals")) << " intervals\n";
+    const std::string names = file_.text("/parameters", "names");
+    if (!names.empty()) {
+      out_ << "  learned physical parameters:";
+      std::stringstream list(names);
+      for (std::string name; std::getline(list, name, ',');)
+        if (!name.empty())
+          out_ << " " << name << " = " << number(file_.number("/parameters", name), 6);
+      out_ << "\n";
+    }
+    if (file_.has_attribute("/law", "particle_variance")) {
+      out_ << "  learned one-particle law: mean " << number(file_.number("/law", "particle_mean"))
+           << ", median " << number(file_.number("/law", "particle_median")) << ", variance "
+           << number(file_.number("/law", "particle_variance")) << " (first axis)\n";
+    }
+  }
+
+  void history() {
+    const std::vector<double> objective = file_.values("/history/objective");
+    if (objective.empty()) return;
+    const double transitions = file_.number("/data", "transitions");
+    const bool posterior = file_.has("/posterior");
+    heading("convergence:");
+    const std::string what = posterior ? "-ELBO" : "J";
+    const double per = transitions > 0 ? transitions : 1;
+    out_ << "  " << objective.size() << " iterations; " << what << (transitions > 0 ? "/M" : "")
+         << " " << number(objective.front() / per, 8) << " at the start, "
+         << number(objective.back() / per, 8) << " at the end";
+    if (objective.size() >= 20) {
+      const std::size_t tail = objective.size() / 10;
+      double early = 0, late = 0;
+      for (std::size_t i = 0; i < tail; ++i)
+        early += objective[objective.size() - 2 * tail + i],
+            late += objective[objective.size() - tail + i];
+      out_ << "; change over the last tenth " << number((late - early) / (tail * per), 3);
+    }
+    out_ << "\n";
+  }
+
+  void posterior() {
+    heading("posterior:");
+    out_ << "  method " << file_.text("/posterior", "method") << " over "
+         << file_.shape("/posterior/u_samples").back() << " coordinates ("
+         << file_.text("/posterior", "params") << ")";
+    if (file_.has_attribute("/posterior", "elbo"))
+      out_ << "; ELBO " << number(file_.number("/posterior", "elbo"), 10) << " ± "
+           << number(file_.number("/posterior", "elbo_standard_error"), 3);
+    out_ << "\n  mean width of the 95% band of b̄ "
+         << number(file_.number("/posterior", "drift_band95_mean_width")) << "\n";
+    const std::vector<double> coverage = file_.values("/posterior/coverage");
+    if (coverage.size() == 3)
+      out_ << "  coverage of the exact b̄ by the 50/90/95% bands: " << number(100 * coverage[0], 3)
+           << "%, " << number(100 * coverage[1], 3) << "%, " << number(100 * coverage[2], 3)
+           << "% of the grid\n";
+    const std::vector<double> ess = file_.values("/posterior/mcmc/ess");
+    if (!ess.empty())
+      out_ << "  effective sample size from " << number(*std::min_element(ess.begin(), ess.end()))
+           << " to " << number(*std::max_element(ess.begin(), ess.end())) << "\n";
+    const std::string names = file_.text("/parameters", "names");
+    std::stringstream list(names);
+    for (std::string name; std::getline(list, name, ',');) {
+      const std::string group = "/posterior/parameters/" + name;
+      if (name.empty() || !file_.has(group)) continue;
+      out_ << "  " << name << ": mean " << number(file_.number(group, "mean"), 6) << ", sd "
+           << number(file_.number(group, "sd"), 3) << ", 95% interval ["
+           << number(file_.number(group, "lower95"), 6) << ", "
+           << number(file_.number(group, "upper95"), 6) << "]\n";
+    }
+  }
+
+  void forecast() {
+    heading("forecast:");
+    const std::vector<double> time = file_.values("/forecast/time");
+    const std::vector<double> levels = file_.values("/forecast/quantile_levels");
+    const std::vector<double> q = file_.values("/forecast/quantiles");
+    const std::vector<double> exact = file_.values("/forecast/exact/quantiles");
+    out_ << "  " << number(file_.number("/forecast", "paths")) << " paths, "
+         << number(file_.number("/forecast", "draws"))
+         << " draw(s), to T = " << number(time.empty() ? std::nan("") : time.back())
+         << "; non-finite paths " << number(file_.number("/forecast", "non_finite_paths")) << "\n";
+    if (time.empty() || levels.empty()) return;
+    const std::size_t t = time.size(), d = q.size() / (levels.size() * t);
+    out_ << "  quantiles of x1 at the horizon:";
+    for (std::size_t l = 0; l < levels.size(); ++l) {
+      out_ << (l ? "," : "") << " " << number(100 * levels[l], 3) << "% "
+           << number(q[(l * t + t - 1) * d]);
+      if (!exact.empty()) out_ << " (exact " << number(exact[(l * t + t - 1) * d]) << ")";
+    }
+    out_ << "\n";
+  }
+
+  const OutputFile& file_;
+  std::ostringstream out_;
+};
+
+}  // namespace
+
+int run_report(MPI_Comm comm, Config& config) {
+  CommandContext context(comm, config, "report");
+  const std::string text = context.phase("report", [&] {
+    const SectionReader options(config, "report");
+    require(options.has("file") && !options.text("file").empty(),
+            "report needs an msflow output: msflow report FILE.h5");
+    const std::string path = options.text("file");
+    require(h5::is_hdf5_file(path), "report: '" + path + "' is not a readable HDF5 file");
+    const OutputFile file(comm, path);
+    require(file.has_attribute("/", "schema"),
+            path + ": no root attribute schema (not an msflow output)");
+    return "report of " + path + "\n" + Report(file).text();
+  });
+  context.log().line(text);
+  return kExitSuccess;
+}
+
+}  // namespace msflow::app
