@@ -5,7 +5,8 @@
 # 50/90/95%, the mean and spread over the data sets of the pointwise coverage of the exact b̄,
 # and draws the calibration figure.
 #   bench/studies/infer_calibration.sh OUT_DIR R [infer options...]
-# Environment: MSFLOW (default build/msflow), MPIEXEC (mpirun), RANKS (1).
+# Environment: MSFLOW (default build/msflow), MPIEXEC (mpirun), RANKS (1), FIRST (1: the first
+# data set's index; seeds 1000 + index).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=${1:?output directory}
@@ -16,7 +17,8 @@ mpiexec=${MPIEXEC:-mpirun}
 ranks=${RANKS:-1}
 mkdir -p "$out"
 model=(--model.name tagged --model.N 10 --model.n 1000)
-for r in $(seq 1 "$replicates"); do
+first=${FIRST:-1}
+for r in $(seq "$first" $((first + replicates - 1))); do
   [[ -e $out/infer-$r.h5 ]] && continue  # restartable: finished replicates are kept
   "$mpiexec" -n "$ranks" "$msflow" simulate "${model[@]}" --simulate.T 600 \
     --simulate.seed $((1000 + r)) --simulate.progress 0 --out "$out/data-$r.h5" > /dev/null
@@ -26,16 +28,16 @@ for r in $(seq 1 "$replicates"); do
     --infer.seed "$r" --run.checkpoint_dir "$out/ckpt" "$@" --out "$out/infer-$r.h5" \
     > "$out/infer-$r.log"
 done
-/usr/bin/python3 - "$out" "$replicates" <<'PY'
+/usr/bin/python3 - "$out" "$replicates" "$first" <<'PY'
 import sys
 import h5py
 import numpy as np
 import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
-out, count = sys.argv[1], int(sys.argv[2])
+out, count, first = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 coverage, width, mse = [], [], []
-for r in range(1, count + 1):
+for r in range(first, first + count):
     p = h5py.File(f"{out}/infer-{r}.h5", "r")
     coverage.append(p["posterior/coverage"][:])
     width.append(p["posterior"].attrs["drift_band95_mean_width"])
