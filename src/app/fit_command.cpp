@@ -26,6 +26,7 @@
 #include "msflow/optim/optimizer.hpp"
 #include "msflow/run/checkpoint_store.hpp"
 #include "msflow/run/run_observer.hpp"
+#include "optimizer_checkpoints.hpp"
 
 namespace msflow::app {
 
@@ -126,25 +127,12 @@ class FitProblem {
   // ---- 4. resume --------------------------------------------------------------------------------
   void resume_if_asked() {
     if (!settings_.run.resume) return;
-    const Eigen::Index size = objective_->model().layout().size();
-    const CheckpointStore::Found found = checkpoints_->newest(
-        [size](hid_t file) { return optim::OptimizerState::read(file, size).checksum(); });
-    for (const auto& skipped : found.skipped)
-      log().print("resume: skipped the damaged checkpoint ", skipped);
-    if (found.path.empty()) {
-      log().print("resume: no checkpoint of this run in ", checkpoints_->directory(),
-                  ", starting afresh");
-      return;
-    }
-    const h5::File file = h5::File::open_read(context_.comm(), found.path);
-    *state_ = optim::OptimizerState::read(file.id(), size);
-    log().print("resumed from ", found.path, " at iteration ", state_->iteration);
+    OptimizerCheckpoints(context_, *checkpoints_)
+        .resume(*state_, objective_->model().layout().size());
   }
 
   void save_checkpoint(const optim::OptimizerState& state) {
-    const auto scope = context_.timer().scope("checkpoints");
-    checkpoints_->save(state.iteration, state.checksum(),
-                       [&](hid_t file) { state.write(context_.comm(), file); });
+    OptimizerCheckpoints(context_, *checkpoints_).save(state);
   }
 
   // ---- 5. optimization: the one loop (optimizer + observer) ---------------------------------
@@ -164,11 +152,7 @@ class FitProblem {
     const optim::OptimizationResult result = optimizer_->minimize(objective, *state_, observer);
     objective_->model().set_parameters(state_->parameters);
     if (observer.stopped_by_signal()) {
-      save_checkpoint(*state_);
-      log().print("stopped by a signal at iteration ", state_->iteration,
-                  "; checkpoint written to ", checkpoints_->directory(),
-                  ". Rerun with --run.resume true (exit status ", static_cast<int>(kExitResumeMe),
-                  ")");
+      OptimizerCheckpoints(context_, *checkpoints_).stop(*state_);
       return false;
     }
     const double seconds = observer.seconds();

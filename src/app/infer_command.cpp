@@ -32,6 +32,7 @@
 #include "msflow/run/checkpoint_store.hpp"
 #include "msflow/run/run_observer.hpp"
 #include "msflow/run/stop_request.hpp"
+#include "optimizer_checkpoints.hpp"
 
 namespace msflow::app {
 
@@ -245,25 +246,11 @@ class InferProblem {
   void resume_if_asked() {
     if (!settings_.run.resume) return;
     require(variational(), "option --run.resume: mcmc runs are not checkpointed; rerun them");
-    const Index size = posterior_->parameter_count();
-    const CheckpointStore::Found found = checkpoints_->newest(
-        [size](hid_t file) { return optim::OptimizerState::read(file, size).checksum(); });
-    for (const auto& skipped : found.skipped)
-      log().print("resume: skipped the damaged checkpoint ", skipped);
-    if (found.path.empty()) {
-      log().print("resume: no checkpoint of this run in ", checkpoints_->directory(),
-                  ", starting afresh");
-      return;
-    }
-    const h5::File file = h5::File::open_read(context_.comm(), found.path);
-    *state_ = optim::OptimizerState::read(file.id(), size);
-    log().print("resumed from ", found.path, " at iteration ", state_->iteration);
+    OptimizerCheckpoints(context_, *checkpoints_).resume(*state_, posterior_->parameter_count());
   }
 
   void save_checkpoint(const optim::OptimizerState& state) {
-    const auto scope = context_.timer().scope("checkpoints");
-    checkpoints_->save(state.iteration, state.checksum(),
-                       [&](hid_t file) { state.write(context_.comm(), file); });
+    OptimizerCheckpoints(context_, *checkpoints_).save(state);
   }
 
   // ---- 5a. variational inference: Adam on −ELBO through the one optimization loop --------------
@@ -282,11 +269,7 @@ class InferProblem {
     };
     optimizer->minimize(objective, *state_, observer);
     if (observer.stopped_by_signal()) {
-      save_checkpoint(*state_);
-      log().print("stopped by a signal at iteration ", state_->iteration,
-                  "; checkpoint written to ", checkpoints_->directory(),
-                  ". Rerun with --run.resume true (exit status ", static_cast<int>(kExitResumeMe),
-                  ")");
+      OptimizerCheckpoints(context_, *checkpoints_).stop(*state_);
       return false;
     }
     const double done = static_cast<double>(std::max<std::int64_t>(1, observer.iterations_done()));
@@ -295,8 +278,7 @@ class InferProblem {
     log().print("ELBO = ", format_number(elbo_estimate_.value, 10), " ± ",
                 format_number(elbo_estimate_.standard_error, 3), " (", settings_.elbo_draws,
                 " draws) after ", state_->iteration, " iterations, ",
-                format_number(seconds / done, 4), " s per iteration; ",
-                context_.peak_memory());
+                format_number(seconds / done, 4), " s per iteration; ", context_.peak_memory());
     draws_ = elbo_->sample(state_->parameters, 0, settings_.samples);
     return true;
   }

@@ -4,6 +4,7 @@
 #include <petscsys.h>
 
 #include <cctype>
+#include <csignal>
 #include <stdexcept>
 
 namespace msflow {
@@ -49,6 +50,9 @@ Environment::Environment(int* argc, char*** argv, const std::vector<std::string>
   if (PetscInitialize(&petsc_argc, &petsc_argv, nullptr, nullptr) != 0)
     throw std::runtime_error("PetscInitialize failed");
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // msflow reports HDF5 failures itself
+  // A closed pipe (msflow help | head) is a failed write, not a crash: PETSc's handler would
+  // turn SIGPIPE into MPI_Abort with a page of errors.
+  std::signal(SIGPIPE, SIG_IGN);
 }
 
 Environment::~Environment() {
