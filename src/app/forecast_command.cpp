@@ -16,6 +16,7 @@
 #include "msflow/fit/fit_result.hpp"
 #include "msflow/forecast/forecast_settings.hpp"
 #include "msflow/forecast/path_ensemble.hpp"
+#include "msflow/infer/posterior_summary.hpp"
 #include "msflow/io/hdf5.hpp"
 #include "msflow/io/output_path.hpp"
 #include "msflow/model/registry.hpp"
@@ -35,13 +36,8 @@ std::vector<double> quantiles_of(std::vector<double> values, const std::vector<d
   std::vector<double> out(levels.size(), std::nan(""));
   if (values.empty()) return out;
   std::sort(values.begin(), values.end());
-  for (std::size_t l = 0; l < levels.size(); ++l) {
-    const double position = levels[l] * static_cast<double>(values.size() - 1);
-    const auto below = static_cast<std::size_t>(std::floor(position));
-    const std::size_t above = std::min(below + 1, values.size() - 1);
-    out[l] =
-        values[below] + (position - static_cast<double>(below)) * (values[above] - values[below]);
-  }
+  for (std::size_t l = 0; l < levels.size(); ++l)
+    out[l] = infer::sorted_quantile(values, levels[l]);
   return out;
 }
 

@@ -15,18 +15,13 @@ const std::vector<Band>& central_bands() {
   return bands;
 }
 
-namespace {
-
-/// Quantile of sorted values (Hyndman–Fan type 7: linear between order statistics).
-double quantile(const std::vector<double>& sorted, double level) {
+double sorted_quantile(const std::vector<double>& sorted, double level) {
   const double position = level * static_cast<double>(sorted.size() - 1);
   const auto below = static_cast<std::size_t>(std::floor(position));
   const std::size_t above = std::min(below + 1, sorted.size() - 1);
   const double fraction = position - static_cast<double>(below);
   return sorted[below] + fraction * (sorted[above] - sorted[below]);
 }
-
-}  // namespace
 
 std::vector<double> FieldDraws::mean() const {
   std::vector<double> out(static_cast<std::size_t>(size), 0.0);
@@ -48,7 +43,7 @@ std::vector<double> FieldDraws::quantiles() const {
     std::sort(column.begin(), column.end());
     for (std::size_t l = 0; l < levels.size(); ++l)
       out[l * static_cast<std::size_t>(size) + static_cast<std::size_t>(i)] =
-          quantile(column, levels[l]);
+          sorted_quantile(column, levels[l]);
   }
   return out;
 }
@@ -83,8 +78,8 @@ ParameterPosterior summarize_parameter(const std::string& name, std::vector<doub
     p.sd += (v - p.mean) * (v - p.mean);
   p.sd = std::sqrt(p.sd / std::max(1.0, n - 1));
   std::sort(draws.begin(), draws.end());
-  p.lower = quantile(draws, 0.025);
-  p.upper = quantile(draws, 0.975);
+  p.lower = sorted_quantile(draws, 0.025);
+  p.upper = sorted_quantile(draws, 0.975);
   return p;
 }
 

@@ -10,6 +10,10 @@
 
 namespace msflow::infer {
 
+/// The quantile at `level` of sorted, non-empty values (Hyndman–Fan type 7: linear between
+/// order statistics).
+double sorted_quantile(const std::vector<double>& sorted, double level);
+
 /// The quantile levels stored with every band: 2.5, 5, 25, 50, 75, 95, 97.5 %.
 const std::vector<double>& quantile_levels();
 /// The central bands reported (nominal levels 50, 90, 95 %) as (lower, upper) indices into
