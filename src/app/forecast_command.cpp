@@ -248,15 +248,8 @@ class ForecastProblem {
   // ---- 4. b̄, Σ̄ on a user's grid (the mean over the draws) ---------------------------------------
   void coefficients_on_grid() {
     if (settings_.grid_points == 0) return;
-    const BoxGrid& fit_grid = fitted_->grid();
-    std::vector<double> lo(static_cast<std::size_t>(d_)), hi(static_cast<std::size_t>(d_));
-    for (int a = 0; a < d_; ++a) {
-      lo[a] = hi[a] = fit_grid.points[static_cast<std::size_t>(a)];
-      for (std::size_t g = 0; g < fit_grid.size(); ++g) {
-        lo[a] = std::min(lo[a], fit_grid.points[g * d_ + a]);
-        hi[a] = std::max(hi[a], fit_grid.points[g * d_ + a]);
-      }
-    }
+    const Box fit_box = bounding_box(fitted_->grid().points, d_);
+    std::vector<double> lo = fit_box.lo, hi = fit_box.hi;
     if (!settings_.lo.empty()) lo = settings_.lo;
     if (!settings_.hi.empty()) hi = settings_.hi;
     for (int a = 0; a < d_; ++a)

@@ -225,21 +225,13 @@ class InferProblem {
 
   /// ∂J/∂u (T = I) at each point, the points spread over the draw groups (fit's draw 0).
   std::vector<VectorXd> gradients_at(const std::vector<VectorXd>& points) {
-    const Index k = space_->dim();
-    std::vector<double> rows(points.size() * static_cast<std::size_t>(k), 0.0);
-    VectorXd gradient;
-    for (std::size_t j = 0; j < points.size(); ++j) {
-      if (!groups_->owns(static_cast<long long>(j))) continue;
-      objective_->evaluate(space_->point(points[j]), 0, gradient);
-      Eigen::Map<VectorXd>(rows.data() + j * static_cast<std::size_t>(k), k) =
-          space_->pull_back(gradient);
-    }
-    groups_->share(rows, static_cast<long long>(points.size()), k);
-    std::vector<VectorXd> out;
-    for (std::size_t j = 0; j < points.size(); ++j)
-      out.emplace_back(
-          Eigen::Map<const VectorXd>(rows.data() + j * static_cast<std::size_t>(k), k));
-    return out;
+    std::vector<VectorXd> at;
+    for (const VectorXd& u : points)
+      at.push_back(space_->point(u));
+    std::vector<VectorXd> gradients = full_gradients_at(at);
+    for (VectorXd& gradient : gradients)
+      gradient = space_->pull_back(gradient);  // replicated: the same bits on every rank
+    return gradients;
   }
 
   // ---- 4. resume (vi) ---------------------------------------------------------------------------
