@@ -41,7 +41,9 @@ def increments(data):
     """Starts x_k (M×d), increments (M×d) and spacings (M) of all trajectories."""
     t = data["trajectory/t"][:]
     x = data["trajectory/x"][:]
-    bounds = [int(o) for o in data["trajectory/offsets"][:]] + [len(t)]
+    # /trajectory/offsets is optional: without it the file holds one trajectory.
+    offsets = data["trajectory/offsets"][:] if "offsets" in data["trajectory"] else [0]
+    bounds = [int(o) for o in offsets] + [len(t)]
     starts, steps, spacing = [], [], []
     for first, end in zip(bounds[:-1], bounds[1:]):
         starts.append(x[first:end - 1])
@@ -161,7 +163,8 @@ def describe_data(results, d, N):
                 if "=" in line:
                     key, value = line.split(";")[0].split("=", 1)
                     options[key.strip()] = value.strip()
-            trajectories = f["trajectory/offsets"].shape[0]
+            trajectory = f["trajectory"]
+            trajectories = trajectory["offsets"].shape[0] if "offsets" in trajectory else 1
             transitions = f["trajectory/t"].shape[0] - trajectories
         descriptions.add(f"{trajectories}×T={options['T']}, M={transitions:.2g}, "
                          f"Δ={options['dt_obs']}")

@@ -13,7 +13,7 @@ CommandContext::CommandContext(MPI_Comm comm, Config& config, std::string comman
 }
 
 void CommandContext::print_options() const {
-  log_.line("\n# effective options\n" + config_.to_ini());
+  log_.line("\n# effective options\n" + config_.to_ini_used());
 }
 
 void CommandContext::write_provenance(hid_t file, const std::string& schema,

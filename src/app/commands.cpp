@@ -13,6 +13,7 @@
 #include "msflow/infer/infer_settings.hpp"
 #include "msflow/model/registry.hpp"
 #include "msflow/parallel/collective.hpp"
+#include "msflow/parallel/environment.hpp"
 #include "msflow/run/stop_request.hpp"
 
 namespace msflow::app {
@@ -98,6 +99,34 @@ int run_help(MPI_Comm comm, const std::vector<std::string>& topics) {
   throw InputError("help: unknown topic '" + topic + "' (commands, or 'models')");
 }
 
+/// After a run: options given that it never used — msflow's (a key of another model or
+/// optimizer) and PETSc's (a misspelling such as -tao_monitr, or one of msflow's options written
+/// with one dash). A warning, as PETSc's -options_left: the run itself is not wrong.
+void report_unused_options(MPI_Comm comm, const Config& config) {
+  const RootLog log(comm);
+  const auto unused = config.unused_given();
+  if (!unused.empty()) {
+    std::string text =
+        "msflow: warning: options given but not used by this run (they do not "
+        "apply to the chosen model, estimator, flow or optimizer):";
+    for (const auto& name : unused)
+      text += " --" + name;
+    log.line(text);
+  }
+  const auto left = petsc_options_left();
+  if (left.empty()) return;
+  std::string text =
+      "msflow: warning: PETSc options given but not used by this run "
+      "(-options_left false silences this):";
+  for (const auto& option : left) {
+    text += "\n  " + option;
+    const std::string name = option.substr(1, option.find(' ') - 1);
+    if (option_catalog().find(name))
+      text += "   (msflow's own option takes two dashes: --" + name + ")";
+  }
+  log.line(text);
+}
+
 }  // namespace
 
 int run_command(MPI_Comm comm, const std::vector<std::string>& arguments,
@@ -130,7 +159,9 @@ int run_command(MPI_Comm comm, const std::vector<std::string>& arguments,
     // first iteration boundary, and one during the final write does not cut the output short.
     // Other commands get the default actions back, and a signal that came meanwhile acts now.
     if (!command->checkpoints && stop_request) stop_request->release_and_deliver();
-    return command->run(comm, config);  // errors on some ranks only abort (main)
+    const int status = command->run(comm, config);  // errors on some ranks only abort (main)
+    report_unused_options(comm, config);
+    return status;
   }
   if (!help_for.empty()) return collectively(comm, [&] { return run_help(comm, {help_for}); });
   return collectively(comm, [&]() -> int {

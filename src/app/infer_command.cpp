@@ -148,12 +148,16 @@ class InferProblem {
         *space_, 1e-4, [&](const std::vector<VectorXd>& points) { return gradients_at(points); });
     space_->precondition(hessian);
     log().print(space_->describe());
-    posterior_ = std::make_unique<flow::Flow>(
-        settings_.posterior_flow.spec(static_cast<int>(space_->dim()), 0));
-    posterior_->initialize(settings_.seed);  // the identity: q starts at the Laplace approximation
-    elbo_ = std::make_unique<infer::Elbo>(*objective_, *space_, *posterior_, *groups_,
-                                          settings_.draws, settings_.resample, settings_.seed);
-    state_ = std::make_unique<optim::OptimizerState>(posterior_->parameters());
+    if (variational()) {
+      posterior_ = std::make_unique<flow::Flow>(
+          settings_.posterior_flow.spec(static_cast<int>(space_->dim()), 0));
+      posterior_->initialize(
+          settings_.seed);  // the identity: q starts at the Laplace approximation
+      elbo_ = std::make_unique<infer::Elbo>(*objective_, *space_, *posterior_, *groups_,
+                                            settings_.draws, settings_.resample, settings_.seed);
+    }
+    state_ = std::make_unique<optim::OptimizerState>(variational() ? posterior_->parameters()
+                                                                   : VectorXd());
     // The posterior depends on the fit's optimum as much as on the data: both identify the run.
     Checksum fit_identity;
     fit_identity.add(center.data(), static_cast<std::size_t>(center.size()) * sizeof(double));

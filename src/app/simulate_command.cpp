@@ -45,6 +45,7 @@ class SimulateProblem {
   int run() {
     context_.phase("1. setup", [&] { setup(); });
     context_.phase("2. plan", [&] { plan_trajectories(); });
+    announce();
     context_.phase("3. simulate", [&] { simulate(); });
     context_.phase("4. truth on grid", [&] { tabulate_truth(); });
     context_.phase("5. write output", [&] { write_output(); });
@@ -98,8 +99,13 @@ class SimulateProblem {
     out_path_ = config_.has("out") ? config_.get_string("out") : "simulate.h5";
     validate_output_path("out", out_path_,
                          {config_.has("data") ? config_.get_string("data") : std::string()});
+  }
+
+  /// The options (all read by now: setup and the plan) and what will be simulated.
+  void announce() const {
     context_.print_options();
-    log_.print("model ", model_->name(), ": d = ", d, ", m = ", model_->fast_dim(), ", n = ", n,
+    log_.print("model ", model_->name(), ": d = ", model_->slow_dim(), ", m = ", model_->fast_dim(),
+               ", n = ", model_->scale_separation(),
                averaged_ ? ", simulating the averaged model"
                          : std::string(", fast scheme ") + to_string(scheme_));
   }

@@ -243,6 +243,7 @@ Config Config::parse(const OptionCatalog& catalog, const std::vector<std::string
 const Config::Entry& Config::entry(const std::string& name) const {
   const auto it = values_.find(name);
   if (it == values_.end()) throw InputError("option --" + name + " is required but not set");
+  used_->insert(name);
   return it->second;
 }
 
@@ -329,12 +330,32 @@ void Config::resolve(const std::string& name, const std::string& value) {
 }
 
 std::string Config::to_ini(bool results_only) const {
+  return ini_text(results_only, false);
+}
+
+std::string Config::to_ini_used() const {
+  return ini_text(false, true);
+}
+
+std::vector<std::string> Config::unused_given() const {
+  std::vector<std::string> names;
+  for (const auto& name : order_) {
+    const auto it = values_.find(name);
+    if (it != values_.end() && it->second.origin != Origin::kDefault &&
+        it->second.origin != Origin::kResolved && in_scope(name) && !used_->count(name))
+      names.push_back(name);
+  }
+  return names;
+}
+
+std::string Config::ini_text(bool results_only, bool used_only) const {
   std::ostringstream out;
   std::string current;
   for (const auto& name : order_) {
     const auto it = values_.find(name);
     if (it == values_.end()) continue;
     if (!in_scope(name) || (results_only && kinds_.at(name) == OptionKind::kOperational)) continue;
+    if (used_only && !used_->count(name)) continue;
     const std::string section = section_of(name);
     if (section != current) {
       out << "\n[" << section << "]\n";

@@ -75,13 +75,17 @@ AveragedModelSettings read_averaged_model_settings(const Config& config, const s
   if (std::none_of(averaged_model_registry().begin(), averaged_model_registry().end(),
                    [&](const AveragedModelEntry& entry) { return entry.name == settings.type; }))
     options.reject("model", "must be one of " + known);
+  settings.seed = options.seed("seed");
+  settings.learn = options.list("learn");
+  settings.learn_diffusion = options.flag_or_auto("learn_diffusion");
+  if (settings.type != "flow") {  // the unstructured MLP: no samples, only a network's shape
+    settings.flow = flow::read_network_settings(config, flow_section);
+    return settings;
+  }
   settings.samples = static_cast<int>(options.integer("L", 1, 1 << 20));
   settings.eval_samples = static_cast<int>(options.integer("eval_samples", 1, 1 << 22));
   settings.lambda = options.nonnegative("lambda");
   settings.power = options.real_in("p", 1, 64);
-  settings.seed = options.seed("seed");
-  settings.learn = options.list("learn");
-  settings.learn_diffusion = options.flag_or_auto("learn_diffusion");
   settings.conditional = SectionReader(config, flow_section).flag_or_auto("conditional");
   settings.flow = flow::read_flow_settings(config, flow_section);
   return settings;

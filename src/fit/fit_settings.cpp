@@ -61,7 +61,8 @@ FitSettings read_fit_settings(const Config& config) {
   FitSettings settings;
   settings.model = read_averaged_model_settings(config, "fit", "flow");
   settings.likelihood = read_likelihood_settings(config, "fit");
-  settings.weight_decay = options.nonnegative("weight_decay");
+  // The prior on the coupling block: only a flow has one.
+  settings.weight_decay = settings.model.type == "flow" ? options.nonnegative("weight_decay") : 0;
   settings.optimizer = optim::read_optimizer_settings(config, "fit");
   if (const auto grid = options.integer_or_auto("grid", 2, 100000))
     settings.grid = static_cast<int>(*grid);

@@ -30,17 +30,25 @@ void declare_flow_options(OptionCatalog& catalog, const std::string& section) {
       .add("bound", "5", "spline: the spline acts on [-B, B], identity outside");
 }
 
-FlowSettings read_flow_settings(const Config& config, const std::string& section) {
+FlowSettings read_network_settings(const Config& config, const std::string& section) {
   const SectionReader options(config, section);
   FlowSettings settings;
-  settings.type = parse_coupling_type(options.choice("type", {"affine", "spline"}));
-  settings.layers = static_cast<int>(options.integer("layers", 1, 256));
   settings.width = static_cast<int>(options.integer("width", 1, 65536));
   settings.depth = static_cast<int>(options.integer("depth", 0, 64));
   settings.activation =
       nn::parse_activation(options.choice("activation", {"tanh", "relu", "silu", "softplus"}));
-  settings.bins = static_cast<int>(options.integer("bins", 2, 1024));
-  settings.bound = options.positive("bound");
+  return settings;
+}
+
+FlowSettings read_flow_settings(const Config& config, const std::string& section) {
+  const SectionReader options(config, section);
+  FlowSettings settings = read_network_settings(config, section);
+  settings.type = parse_coupling_type(options.choice("type", {"affine", "spline"}));
+  settings.layers = static_cast<int>(options.integer("layers", 1, 256));
+  if (settings.type == CouplingType::kSpline) {  // the affine coupling has neither
+    settings.bins = static_cast<int>(options.integer("bins", 2, 1024));
+    settings.bound = options.positive("bound");
+  }
   return settings;
 }
 

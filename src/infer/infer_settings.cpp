@@ -80,28 +80,37 @@ InferSettings read_infer_settings(const Config& config) {
   settings.params = params == "physical"   ? Coverage::kPhysical
                     : params == "subspace" ? Coverage::kSubspace
                                            : Coverage::kAll;
-  settings.subspace_dim = static_cast<int>(options.integer("subspace_dim", 1, 256));
-  settings.subspace = options.choice("subspace", {"principal", "random"}) == "principal"
-                          ? InferSettings::Subspace::kPrincipal
-                          : InferSettings::Subspace::kRandom;
-  if (const auto steps = options.integer_or_auto("lanczos_steps", 1, 10000))
-    settings.lanczos_steps = static_cast<int>(*steps);
   settings.method =
       options.choice("method", {"vi", "mcmc"}) == "vi" ? Method::kVariational : Method::kMetropolis;
-  settings.draws = static_cast<int>(options.integer("draws", 1, 4096));
+  // Only what applies to the chosen coverage and method is read (and printed); a key of the
+  // other method given anyway is reported at the end of the run.
+  if (settings.params == Coverage::kSubspace) {
+    settings.subspace_dim = static_cast<int>(options.integer("subspace_dim", 1, 256));
+    settings.subspace = options.choice("subspace", {"principal", "random"}) == "principal"
+                            ? InferSettings::Subspace::kPrincipal
+                            : InferSettings::Subspace::kRandom;
+    if (settings.subspace == InferSettings::Subspace::kPrincipal)
+      if (const auto steps = options.integer_or_auto("lanczos_steps", 1, 10000))
+        settings.lanczos_steps = static_cast<int>(*steps);
+  }
   if (const auto groups = options.integer_or_auto("groups", 1, 65536))
     settings.groups = static_cast<int>(*groups);
-  settings.resample = options.flag("resample");
   settings.physical_prior_sd = options.positive("physical_prior_sd");
-  settings.affine_prior_sd = options.positive("affine_prior_sd");
+  if (settings.params != Coverage::kPhysical)
+    settings.affine_prior_sd = options.positive("affine_prior_sd");
   settings.samples = static_cast<int>(options.integer("samples", 2, 100000));
-  settings.elbo_draws = static_cast<int>(options.integer("elbo_draws", 2, 100000));
   settings.seed = options.seed("seed");
-  settings.chains = static_cast<int>(options.integer("chains", 1, 4096));
-  settings.steps = options.integer("steps", 10, 100000000);
-  settings.burnin = options.integer("burnin", 0, 100000000);
-  settings.posterior_flow = flow::read_flow_settings(config, "qflow");
-  settings.optimizer = optim::read_optimizer_settings(config, "infer");
+  if (settings.method == Method::kVariational) {
+    settings.draws = static_cast<int>(options.integer("draws", 1, 4096));
+    settings.resample = options.flag("resample");
+    settings.elbo_draws = static_cast<int>(options.integer("elbo_draws", 2, 100000));
+    settings.posterior_flow = flow::read_flow_settings(config, "qflow");
+    settings.optimizer = optim::read_optimizer_settings(config, "infer");
+  } else {
+    settings.chains = static_cast<int>(options.integer("chains", 1, 4096));
+    settings.steps = options.integer("steps", 10, 100000000);
+    settings.burnin = options.integer("burnin", 0, 100000000);
+  }
   settings.run = read_run_settings(config);
   return settings;
 }

@@ -42,25 +42,28 @@ OptimizerSettings read_optimizer_settings(const Config& config, const std::strin
     options.reject("optimizer", "must be one of " + known);
   }
   settings.iterations = options.integer("iterations", 1, 1000000000);
-  settings.schedule.base = options.positive("lr");
-  settings.schedule.decay =
-      parse_decay(options.choice("lr_decay", {"constant", "cosine", "exponential"}));
-  settings.schedule.final_fraction = options.real_in("lr_final", 1e-12, 1);
-  // A short smoke run keeps a warm-up that fits in it.
-  settings.schedule.warmup_steps =
-      std::min(options.integer("warmup", 0, std::int64_t{1} << 40), settings.iterations / 5);
-  settings.schedule.total_steps = settings.iterations;
-  settings.schedule.validate();
-  settings.retries = static_cast<int>(options.integer("retries", 0, 1000));
-  settings.tao_type = options.text("tao_type");
-  settings.gradient_tolerance = options.positive("gradient_tolerance");
   settings.progress_interval = options.nonnegative("progress");
+  // Only the chosen optimizer's keys are read: the others do not apply, and a run that sets
+  // them hears so at its end (Config::unused_given).
   if (settings.type == "tao") {
+    settings.tao_type = options.text("tao_type");
+    settings.gradient_tolerance = options.positive("gradient_tolerance");
     try {
       TaoMinimizer::validate_type(settings.tao_type);
     } catch (const InputError& e) {
       options.reject("tao_type", e.what());
     }
+  } else {
+    settings.schedule.base = options.positive("lr");
+    settings.schedule.decay =
+        parse_decay(options.choice("lr_decay", {"constant", "cosine", "exponential"}));
+    settings.schedule.final_fraction = options.real_in("lr_final", 1e-12, 1);
+    // A short smoke run keeps a warm-up that fits in it.
+    settings.schedule.warmup_steps =
+        std::min(options.integer("warmup", 0, std::int64_t{1} << 40), settings.iterations / 5);
+    settings.schedule.total_steps = settings.iterations;
+    settings.schedule.validate();
+    settings.retries = static_cast<int>(options.integer("retries", 0, 1000));
   }
   return settings;
 }

@@ -55,6 +55,21 @@ Environment::Environment(int* argc, char*** argv, const std::vector<std::string>
   std::signal(SIGPIPE, SIG_IGN);
 }
 
+std::vector<std::string> petsc_options_left() {
+  PetscBool set = PETSC_FALSE, value = PETSC_FALSE;
+  if (PetscOptionsGetBool(nullptr, nullptr, "-options_left", &value, &set) != 0 || set) return {};
+  PetscInt count = 0;
+  char** names = nullptr;
+  char** values = nullptr;
+  if (PetscOptionsLeftGet(nullptr, &count, &names, &values) != 0) return {};
+  std::vector<std::string> left;
+  for (PetscInt i = 0; i < count; ++i)
+    left.push_back("-" + std::string(names[i]) +
+                   (values[i] && values[i][0] ? " " + std::string(values[i]) : std::string()));
+  PetscOptionsLeftRestore(nullptr, &count, &names, &values);
+  return left;
+}
+
 Environment::~Environment() {
   PetscFinalize();
   int finalized = 0;

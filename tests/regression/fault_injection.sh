@@ -283,10 +283,18 @@ check_option() {  # command option value
                                  --run.checkpoint_every 0 --run.checkpoint_dir "ck-$out")
   [[ $command == infer ]] && base=(--infer.from small-fit.h5 --infer.iterations 3
                                    --infer.samples 4 --infer.elbo_draws 4 --infer.subspace_dim 2
-                                   --infer.steps 10 --infer.burnin 2 --infer.progress 0
+                                   --infer.progress 0
                                    --run.checkpoint_every 0 --run.checkpoint_dir "ck-$out")
   [[ $command == forecast ]] && base=(--forecast.from small-fit.h5 --forecast.paths 8
                                       --forecast.T 0.1)
+  # Options that apply only to another choice are tried under that choice.
+  case "$command $option" in
+    "fit --fit.tao_type" | "fit --fit.gradient_tolerance") base+=(--fit.optimizer tao) ;;
+    "fit --flow.bins" | "fit --flow.bound") base+=(--flow.type spline) ;;
+    "infer --qflow.bins" | "infer --qflow.bound") base+=(--qflow.type spline) ;;
+    "infer --infer.chains" | "infer --infer.steps" | "infer --infer.burnin")
+      base+=(--infer.method mcmc --infer.steps 10 --infer.burnin 2) ;;
+  esac
   timeout 20 "$MSFLOW" "$command" "${base[@]}" "$option" "$value" --out "$out" \
     > "$out.log" 2> "$out.err" || status=$?
   local verdict=pass
@@ -302,6 +310,8 @@ check_option() {  # command option value
     verdict="not one clean message: $(head -2 "$out.err")"
   elif [[ -n $(leftovers "$out") ]]; then
     verdict="temporary left behind"
+  elif grep "options given but not used" "$out.log" | grep -q -e " $option\$" -e " $option "; then
+    verdict="the option did not apply to the run that tried it"
   fi
   echo "$verdict | $command $option $value"
   rm -rf "$out" "$out.err" "$out.log" "ck-$out"

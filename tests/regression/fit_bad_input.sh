@@ -74,3 +74,22 @@ mkdir -p a_directory
 expect_fragment_for_out "is a directory" a_directory
 expect_fragment_for_out "does not exist" no/such/dir/out.h5
 expect_fragment_for_out "not a regular file" /dev/null
+
+# Options that the run never used are reported at its end (a warning; the run succeeds): a key
+# of another flow type, a PETSc typo, and one of msflow's options written with one dash.
+run_np 2 fit "${small[@]}" --data data.h5 --flow.bins 4 -tao_monitr -fit.weight_decay 3 \
+  --out unused.h5 > stdout.txt 2> stderr.txt || fail "unused options: $(cat stderr.txt)"
+grep -q "options given but not used by this run.*--flow.bins" stdout.txt ||
+  fail "--flow.bins (affine flow) not reported: $(tail -5 stdout.txt)"
+grep -q "^  -tao_monitr" stdout.txt || fail "-tao_monitr not reported: $(tail -5 stdout.txt)"
+grep -q "^  -fit.weight_decay 3 .*two dashes: --fit.weight_decay" stdout.txt ||
+  fail "-fit.weight_decay not explained: $(tail -5 stdout.txt)"
+# Printed options are those that apply: no spline keys for an affine flow, no TAO keys for Adam.
+sed -n '/# effective options/,/^data .* transitions/p' stdout.txt > printed.txt
+! grep -q -e "^bins" -e "^tao_type" -e "^gradient_tolerance" printed.txt ||
+  fail "options that do not apply were printed: $(cat printed.txt)"
+grep -q "^lr = " printed.txt || fail "Adam's lr not printed: $(cat printed.txt)"
+run_np 1 fit "${small[@]}" --data data.h5 -options_left false -tao_monitr --out unused2.h5 \
+  > stdout.txt 2>&1 || fail "-options_left false: $(cat stdout.txt)"
+! grep -q "PETSc options given but not used" stdout.txt || fail "-options_left false not honoured"
+echo "ok: unused options reported, only applicable options printed"

@@ -72,6 +72,22 @@ TEST(Options, SectionsNotUsedByTheCommandAreRejectedOnTheCommandLineOnly) {
   std::remove(path.c_str());
 }
 
+TEST(Options, ThePrintoutShowsWhatWasReadAndUnreadGivenOptionsAreListed) {
+  const Config config = Config::parse(catalog(), {"--model.N", "20", "--simulate.seed", "4"}, {});
+  EXPECT_EQ(config.unused_given(), (std::vector<std::string>{"model.N", "simulate.seed"}));
+  EXPECT_EQ(config.to_ini_used(), "");
+  const Config copy = config;  // a component reading a copy counts as reading the original
+  EXPECT_EQ(copy.get_int("model.N"), 20);
+  EXPECT_DOUBLE_EQ(config.get_double("model.c"), 0.5);
+  EXPECT_EQ(config.unused_given(), (std::vector<std::string>{"simulate.seed"}));
+  const std::string printed = config.to_ini_used();
+  EXPECT_NE(printed.find("N = 20"), std::string::npos) << printed;
+  EXPECT_NE(printed.find("c = 0.5"), std::string::npos) << printed;
+  EXPECT_EQ(printed.find("seed"), std::string::npos) << printed;
+  // What files store is still the whole configuration.
+  EXPECT_NE(config.to_ini(true).find("seed = 4"), std::string::npos);
+}
+
 TEST(Options, HashDependsOnValuesOnly) {
   const Config a = Config::parse(catalog(), {}, {});
   const Config b = Config::parse(catalog(), {"--model.N", "10"}, {});

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <iosfwd>
 #include <map>
+#include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -90,6 +92,12 @@ class Config {
   /// taken from the defaults is annotated with where it came from. `results_only` leaves out
   /// the operational options (what output files store).
   std::string to_ini(bool results_only = false) const;
+  /// The same for the options this run has read so far (what applies to the chosen model,
+  /// estimator, flow and optimizer): the "# effective options" printout.
+  std::string to_ini_used() const;
+  /// Options set in the file or on the command line that this run never read (as PETSc's
+  /// -options_left reports its own): typically a key of another model or optimizer.
+  std::vector<std::string> unused_given() const;
   /// FNV-1a hash of the values of the result options, for checkpoint compatibility checks.
   std::uint64_t hash() const;
   const std::string& config_file() const { return config_file_; }
@@ -100,7 +108,9 @@ class Config {
     std::string value;
     Origin origin = Origin::kDefault;
   };
+  /// The value of `name`, recorded as read.
   const Entry& entry(const std::string& name) const;
+  std::string ini_text(bool results_only, bool used_only) const;
   /// Every declared option at its default.
   static Config with_defaults(const OptionCatalog& catalog);
   /// Reads `key = value` lines under [section] headers (origin: file).
@@ -113,6 +123,8 @@ class Config {
   std::vector<std::string> sections_;  ///< the command's sections; to_ini() and hash() show them
   std::map<std::string, Entry> values_;
   std::string config_file_;
+  /// Names read through entry(); shared by copies, so a component reading a copy counts.
+  std::shared_ptr<std::set<std::string>> used_ = std::make_shared<std::set<std::string>>();
 };
 
 }  // namespace msflow

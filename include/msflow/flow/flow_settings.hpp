@@ -23,6 +23,8 @@ struct FlowSettings {
 
 /// Declares [section] type, layers, width, depth, activation, bins, bound.
 void declare_flow_options(OptionCatalog& catalog, const std::string& section);
+/// Only width, depth and activation (a plain network, e.g. the unstructured estimator's MLP).
+FlowSettings read_network_settings(const Config& config, const std::string& section);
 /// Reads and validates them (InputError naming the option).
 FlowSettings read_flow_settings(const Config& config, const std::string& section);
 

@@ -32,4 +32,8 @@ struct SplitArguments {
 };
 SplitArguments split_arguments(int argc, char** argv);
 
+/// The PETSc options given but never queried (what -options_left lists), with a leading dash;
+/// empty when the user set -options_left (PETSc then reports them itself at the end).
+std::vector<std::string> petsc_options_left();
+
 }  // namespace msflow
