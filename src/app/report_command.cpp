@@ -7,6 +7,7 @@
 
 #include "command_context.hpp"
 #include "commands.hpp"
+#include "held_out_likelihood.hpp"
 #include "msflow/core/error.hpp"
 #include "msflow/core/log.hpp"
 #include "msflow/core/settings.hpp"
@@ -208,6 +209,25 @@ class Report {
   std::ostringstream out_;
 };
 
+/// −ln L per transition on a held-out trajectory, beside the same on the fit's own data (when
+/// that file is still readable): a model that generalizes scores about the same on both.
+std::string held_out(MPI_Comm comm, const std::string& path, const std::string& data) {
+  require(h5::is_hdf5_file(data), "option --data: '" + data + "' is not a readable HDF5 file");
+  const fit::FittedModel fitted(comm, path, option_catalog());
+  std::ostringstream out;
+  out << "\nheld-out data " << data << " (exact averaging, at the fitted parameters):\n";
+  const LikelihoodPerTransition held = likelihood_per_transition(comm, fitted, data);
+  out << "  -ln L per transition " << format_number(held.value, 6) << " over " << held.transitions
+      << " transitions\n";
+  const std::string training = fitted.config().get_string("data");
+  if (!training.empty() && training != data && h5::is_hdf5_file(training)) {
+    const LikelihoodPerTransition own = likelihood_per_transition(comm, fitted, training);
+    out << "  -ln L per transition " << format_number(own.value, 6) << " on the fit's data "
+        << training << " (" << own.transitions << " transitions)\n";
+  }
+  return out.str();
+}
+
 }  // namespace
 
 int run_report(MPI_Comm comm, Config& config) {
@@ -221,7 +241,10 @@ int run_report(MPI_Comm comm, Config& config) {
     const OutputFile file(comm, path);
     require(file.has_attribute("/", "schema"),
             path + ": no root attribute schema (not an msflow output)");
-    return "report of " + path + "\n" + Report(file).text();
+    std::string text = "report of " + path + "\n" + Report(file).text();
+    const SectionReader general(config, "");
+    if (general.has("data")) text += held_out(comm, path, general.text("data"));
+    return text;
   });
   context.log().line(text);
   return kExitSuccess;

@@ -16,7 +16,8 @@ const OptionCatalog& option_catalog() {
              OptionKind::kOperational)
         .add("data", "",
              "input trajectory HDF5 (/trajectory/t, /trajectory/x); fit: the observations; "
-             "simulate: replay its observation times and initial states");
+             "simulate: replay its observation times and initial states; report: a held-out "
+             "trajectory, scored by -ln L per transition");
     declare_model_options(c);
     declare_simulate_options(c);
     fit::declare_fit_options(c);

@@ -23,4 +23,20 @@ status=0
 [[ $status -eq 2 && $(grep -c "msflow: error" bad.log) -eq 1 ]] ||
   fail "report of a text file: status $status"
 "$MSFLOW" fit --help | grep -q -- "--fit.weight_decay" || fail "msflow fit --help"
+# report --data: −ln L per transition on held-out data — about the training value on a new
+# trajectory of the same system, clearly worse on one with another noise level σ0.
+"$MSFLOW" simulate --config "$SOURCE_DIR/inputs/quickstart.ini" --simulate.T 100 \
+  --simulate.seed 101 --out held.h5 > /dev/null
+"$MSFLOW" simulate --config "$SOURCE_DIR/inputs/quickstart.ini" --simulate.T 100 \
+  --simulate.seed 102 --model.sigma0 0.7 --out other.h5 > /dev/null
+per_transition() {  # report, which line: held-out value or the fit's own
+  awk -v want="$2" '/-ln L per transition/ && ((want == "own") == /on the fit.s data/) {print $5}' "$1"
+}
+"$MSFLOW" report qs/fit.h5 --data held.h5 > held.txt || fail "report --data: $(tail -3 held.txt)"
+"$MSFLOW" report qs/fit.h5 --data other.h5 > other.txt || fail "report --data: $(tail -3 other.txt)"
+held=$(per_transition held.txt held) own=$(per_transition held.txt own)
+other=$(per_transition other.txt held)
+echo "held-out -ln L per transition: $held (same system), $other (sigma0 0.7); fit's data $own"
+awk -v h="$held" -v o="$own" -v w="$other" 'BEGIN {exit !(h - o < 0.05 && o - h < 0.05 && w > h + 0.1)}' ||
+  fail "held-out likelihood: $held (same system) vs $own (training) vs $other (other sigma0)"
 echo "ok: report of data, fit and forecast outputs; a non-HDF5 file refused; fit --help"
