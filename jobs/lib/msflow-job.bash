@@ -92,7 +92,7 @@ msflow_job_init() {
     # A rank that dies without the others must not leave them waiting in a collective.
     srun) msflow_launcher=(srun --kill-on-bad-exit=1) ;;
     mpirun) msflow_launcher=(mpirun) ;;
-    none) msflow_launcher=() ;;   # one process, no MPI launcher (report)
+    none) msflow_launcher=() ;;   # one process, no MPI launcher (report; tests)
     *) msflow_die 2 "MSFLOW_LAUNCHER must be srun, mpirun or none, not '$MSFLOW_LAUNCHER'" ;;
   esac
 

@@ -3,7 +3,8 @@
 # prefix, checks the layout (binary, library, headers, CMake package, job scripts), builds
 # tests/install_consumer (a project of its own: find_package(msflow), msflow::msflow) against
 # it, and runs it: it must build a model from the registry, evaluate its exact averaged drift,
-# and report the same version as the installed binary.
+# and report the same version as the installed binary; the installed job scripts must find the
+# installed binary on PATH.
 # Environment from ctest: BUILD_DIR (the build tree to install), SOURCE_DIR, MSFLOW.
 source "$(dirname "$0")/common.bash"
 : "${BUILD_DIR:?set BUILD_DIR to the msflow build tree}" "${SOURCE_DIR:?set SOURCE_DIR}"
@@ -36,3 +37,13 @@ installed=$("$prefix/bin/msflow" --version)
 [[ "$(head -1 consumer.log)" == "$installed" ]] ||
   fail "the consumer's library says '$(head -1 consumer.log)', the installed binary '$installed'"
 echo "ok: a project of its own found msflow with find_package, linked msflow::msflow and ran"
+
+# The installed job scripts find the installed binary on PATH (here outside SLURM, no launcher).
+(unset MSFLOW && PATH=$prefix/bin:$PATH MSFLOW_LAUNCHER=none \
+  bash "$prefix/share/msflow/jobs/msflow-simulate.sbatch" --model.n 100 --simulate.T 5 \
+  --simulate.progress 0 --out installed.h5 > installed-job.log 2>&1) ||
+  fail "the installed msflow-simulate.sbatch failed: $(tail -5 installed-job.log)"
+grep -q "running: $prefix/bin/msflow simulate" installed-job.log ||
+  fail "the installed job script did not run the installed binary: $(grep running: installed-job.log)"
+[[ -s installed.h5 ]] || fail "the installed job script wrote no output"
+echo "ok: the installed job scripts run the installed binary"
