@@ -18,7 +18,8 @@
 #     checks that every step completed, read the previous step's output and wrote its own, and
 #     the report (and the figures, if matplotlib is there);
 #  4. runs jobs/table1-array.sh on two tiny cells (a 2-task array and its collecting job) and
-#     checks that the table has both cells.
+#     checks that the table has both cells, and beside it jobs/sweep.sh over two simulation
+#     seeds (a 2-task array and its collecting report).
 # On exit it cancels every job of its private controller and stops the daemons, by the PIDs in
 # their pid files.
 set -euo pipefail
@@ -404,7 +405,8 @@ if ((${#figures[@]})); then
 fi
 log "pipeline: every step completed, each read the previous one's output; report${figures[*]:+ and figures} written"
 
-# ---- a job array: two Table 1 cells, one per task, and the collecting job
+# ---- job arrays with their collecting jobs, side by side (1 task each): two Table 1 cells, and
+# a sweep.sh grid of two simulation seeds
 export SIMULATE_OPTIONS="--simulate.T 20 --simulate.trajectories 1 --simulate.progress 0"
 export FIT_OPTIONS="--fit.iterations 10 --fit.L 64 --flow.layers 2 --flow.width 16 --fit.progress 0"
 "$root/jobs/table1-array.sh" t1 1 10 100,1000 -- --ntasks=1 --time=5 >table1.ids ||
@@ -413,10 +415,33 @@ array=$(sed -n 's/^array //p' table1.ids)
 collect=$(sed -n 's/^collect //p' table1.ids)
 [[ -n "$array" && -n "$collect" ]] || fail "jobs/table1-array.sh printed no job IDs: $(cat table1.ids)"
 log "submitted the Table 1 array $array (2 tasks) and its collecting job $collect"
-wait_until 120 "the array and its collecting job" jobs_done "$array" "$collect"
-expect_completed "table1 array" "$array" "$tmp/job/t1/table1-${array}_*.out"
-[[ $(scontrol show job "$array" | grep -c "JobState=COMPLETED") -eq 2 ]] ||
-  fail "table1 array $array: not 2 completed tasks"
+"$root/jobs/sweep.sh" --dir sweep --vary simulate.seed=1,2 --sbatch "--ntasks=1 --time=5" \
+  simulate --model.n 100 --simulate.T 20 --simulate.progress 0 >sweep.ids || fail "jobs/sweep.sh failed"
+sweep_array=$(sed -n 's/^array //p' sweep.ids)
+sweep_collect=$(sed -n 's/^collect //p' sweep.ids)
+[[ -n "$sweep_array" && -n "$sweep_collect" ]] || fail "jobs/sweep.sh printed no job IDs: $(cat sweep.ids)"
+log "submitted the sweep array $sweep_array (2 tasks) and its collecting job $sweep_collect"
+wait_until 150 "the arrays and their collecting jobs" jobs_done "$array" "$collect" "$sweep_array" \
+  "$sweep_collect"
+
+for id in "$sweep_array" "$array"; do
+  expect_completed array "$id" "$tmp/job/{t1,sweep}/*-${id}_*.out"
+  [[ $(scontrol show job "$id" | grep -c "JobState=COMPLETED") -eq 2 ]] ||
+    fail "array $id: not 2 completed tasks"
+done
+expect_completed "sweep collect" "$sweep_collect" "$tmp/job/sweep/collect-$sweep_collect.out"
+for seed in 1 2; do
+  [[ -s "sweep/simulate-seed-$seed.h5" ]] || fail "the sweep wrote no sweep/simulate-seed-$seed.h5"
+  grep -q "report of sweep/simulate-seed-$seed.h5" sweep/report.txt ||
+    fail "the sweep's collecting job did not report sweep/simulate-seed-$seed.h5"
+done
+"$python" - sweep/simulate-seed-1.h5 sweep/simulate-seed-2.h5 <<'PY' || fail "the sweep's two seeds gave the same data"
+import sys, h5py, numpy as np
+a, b = (h5py.File(name, "r")["trajectory/x"][:] for name in sys.argv[1:])
+assert a.shape == b.shape and not np.array_equal(a, b)
+PY
+log "sweep: both tasks (seeds 1, 2) and the collecting report completed"
+
 expect_completed "table1 collect" "$collect" "$tmp/job/t1/collect-$collect.out"
 for cell in d1_N10_n100 d1_N10_n1000; do
   for file in data flow unstructured; do
