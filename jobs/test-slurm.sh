@@ -265,7 +265,8 @@ interrupted_job() {
   local t_signal=$SECONDS
   log "sent USR1 to the batch script of $name job $job"
 
-  wait_until 60 "the requeue (\"requeued at\" in $out)" in_output "requeued at"
+  # The script's last words may be cut short: slurmctld ends the run as soon as it requeues.
+  wait_until 60 "the requeue (\"requeueing job\" in $out)" in_output "requeueing job $job"
   local t_requeued=$SECONDS
   log "$name job $job requeued itself"
 

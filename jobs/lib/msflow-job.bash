@@ -207,7 +207,8 @@ msflow_job_run() {
       ((msflow_checkpoints)) || msflow_die 3 "msflow $msflow_command exited 3 but writes no checkpoints"
       msflow_say "msflow wrote a checkpoint and asks to be resumed (status 3); requeueing job ${SLURM_JOB_ID:-?}"
       if [[ -n "${SLURM_JOB_ID:-}" ]] && scontrol requeue "$SLURM_JOB_ID"; then
-        # slurmctld now ends this run; the next one starts with SLURM_RESTART_COUNT=$((restarts + 1)).
+        # slurmctld now ends this run (this line may not make it into the log); the next one
+        # starts with SLURM_RESTART_COUNT=$((restarts + 1)).
         msflow_say "requeued at $(date '+%T')"
         exit 0
       fi
