@@ -108,13 +108,6 @@ mkdir -p "$dir"
 
 own_data=1
 [[ -n "$data" ]] || { own_data=0; data=$dir/data.h5; }
-declare -A inputs=(
-  [simulate]="--out $dir/data.h5"
-  [fit]="--data $data --out $dir/fit.h5"
-  [infer]="--infer.from $dir/fit.h5 --out $dir/infer.h5"
-  [forecast]="--forecast.from $dir/infer.h5 --out $dir/forecast.h5"
-)
-
 previous=""
 for step in "${steps[@]}"; do
   [[ $step == simulate ]] && ((own_data)) && continue   # the user's own data: no simulate
@@ -122,11 +115,16 @@ for step in "${steps[@]}"; do
   read -r -a options <<<"${step_options[$step]}"
   read -r -a extra <<<"${step_args[$step]}"
   if [[ $step == report ]]; then
-    read -r -a io <<<"--to $dir/report.txt"
+    io=(--to "$dir/report.txt")
     ((figures)) && io+=(--figures "$dir")
     arguments=("${io[@]}" "$dir/infer.h5" "$dir/forecast.h5" "${extra[@]}")
   else
-    read -r -a io <<<"${inputs[$step]}"
+    case $step in
+      simulate) io=(--out "$dir/data.h5") ;;
+      fit) io=(--data "$data" --out "$dir/fit.h5") ;;
+      infer) io=(--infer.from "$dir/fit.h5" --out "$dir/infer.h5") ;;
+      forecast) io=(--forecast.from "$dir/infer.h5" --out "$dir/forecast.h5") ;;
+    esac
     arguments=()
     [[ -n "$config" ]] && arguments=("$config")
     arguments+=("${options[@]}" "${extra[@]}" "${io[@]}")
