@@ -16,7 +16,8 @@
 #     identical to an uninterrupted mpirun of the same command outside SLURM;
 #  3. runs jobs/pipeline.sh (simulate -> fit -> infer -> forecast -> report, tiny sizes) and
 #     checks that every step completed, read the previous step's output and wrote its own, and
-#     the report (and the figures, if matplotlib is there);
+#     the report (and the figures, if matplotlib is there); and one whose fit step fails, whose
+#     later steps must be cancelled;
 #  4. runs jobs/table1-array.sh on two tiny cells (a 2-task array and its collecting job) and
 #     checks that the table has both cells, and beside it jobs/sweep.sh over two simulation
 #     seeds (a 2-task array and its collecting report).
@@ -406,6 +407,14 @@ if ((${#figures[@]})); then
 fi
 log "pipeline: every step completed, each read the previous one's output; report${figures[*]:+ and figures} written"
 
+# ---- a pipeline whose fit step fails (an unknown option): the steps after it are cancelled,
+# not left pending for ever (--kill-on-invalid-dep); checked after the arrays below
+"$root/jobs/pipeline.sh" --dir bad --sbatch "--ntasks=1 --time=5" --model.n 100 --simulate.T 5 \
+  --simulate.progress 0 --fit-args "--fit.no_such_option 1" >bad.ids || fail "jobs/pipeline.sh (bad) failed"
+declare -A bad_job=()
+while read -r step id; do bad_job[$step]=$id; done <bad.ids
+log "submitted a pipeline with a failing fit step: $(tr '\n' ' ' <bad.ids)"
+
 # ---- job arrays with their collecting jobs, side by side (1 task each): two Table 1 cells, and
 # a sweep.sh grid of two simulation seeds
 export SIMULATE_OPTIONS="--simulate.T 20 --simulate.trajectories 1 --simulate.progress 0"
@@ -442,6 +451,21 @@ a, b = (h5py.File(name, "r")["trajectory/x"][:] for name in sys.argv[1:])
 assert a.shape == b.shape and not np.array_equal(a, b)
 PY
 log "sweep: both tasks (seeds 1, 2) and the collecting report completed"
+
+# shellcheck disable=SC2046  # one job ID per word
+wait_until 60 "the failing pipeline to leave the queue" jobs_done $(cut -d' ' -f2 bad.ids)
+expect_completed "bad pipeline simulate" "${bad_job[simulate]}" "$tmp/job/bad/simulate-${bad_job[simulate]}.out"
+bad_fit=$(scontrol show job "${bad_job[fit]}")
+if ! grep -q "JobState=FAILED" <<<"$bad_fit" || ! grep -q " ExitCode=2:0" <<<"$bad_fit"; then
+  fail "the failing fit step: $(scontrol show job "${bad_job[fit]}" | grep -o 'JobState=[A-Z_]*\| ExitCode=[^ ]*' | tr '\n' ' ')"
+fi
+grep -q "unknown option 'fit.no_such_option'" "$tmp/job/bad/fit-${bad_job[fit]}.out" ||
+  fail "the failing fit step did not name the bad option"
+for step in infer forecast report; do
+  grep -q "JobState=CANCELLED" <<<"$(scontrol show job "${bad_job[$step]}")" ||
+    fail "after the failed fit, the $step step is $(scontrol show job "${bad_job[$step]}" | grep -o 'JobState=[A-Z_]*'), not CANCELLED"
+done
+log "failing pipeline: fit failed (status 2, the option named), infer, forecast and report cancelled"
 
 expect_completed "table1 collect" "$collect" "$tmp/job/t1/collect-$collect.out"
 for cell in d1_N10_n100 d1_N10_n1000; do
