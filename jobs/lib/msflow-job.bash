@@ -84,6 +84,7 @@ msflow_has_option() {
 msflow_job_init() {
   msflow_command=$1
   shift
+  msflow_install_traps
   local jobs_dir
   jobs_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
   msflow_binary=$(msflow_find_binary "$jobs_dir") || exit 2
@@ -142,26 +143,52 @@ msflow_job_init() {
   fi
 }
 
-# msflow_forward SIGNAL: the batch script's trap while msflow runs (see msflow_job_run).
+# The batch script's traps, from msflow_job_init to the end of the script: USR1 (from
+# --signal=B:USR1@T, or scancel --signal=USR1 --batch) or TERM asks the job to stop. A checkpointing
+# msflow that runs gets USR1 (never TERM: srun answers its own TERM by killing the tasks, mpirun
+# by tearing the job down, while both pass USR1 on to every rank; msflow treats USR1 and TERM
+# alike). A request that comes while no checkpointing msflow runs is remembered: the next
+# checkpointing step (table1-cell.sbatch runs several) requeues the job instead of starting.
+msflow_child=""
+msflow_stop_signal=""
 # shellcheck disable=SC2317  # called from a trap
 msflow_forward() {
   msflow_interrupted=1
-  if ((msflow_checkpoints)); then
-    msflow_stop_signal=$1
+  msflow_stop_signal=$1
+  if [[ -n "$msflow_child" ]] && ((msflow_checkpoints)); then
     msflow_say "received SIG$1 at $(date '+%T'); asking msflow to checkpoint and exit 3"
-    if [[ -n "$msflow_child" ]]; then kill -USR1 "$msflow_child" 2>/dev/null || true; fi
-  else
+    kill -USR1 "$msflow_child" 2>/dev/null || true
+  elif [[ -n "$msflow_child" ]]; then
     msflow_say "received SIG$1 at $(date '+%T'): $msflow_command writes no checkpoints and" \
       "goes on; if the time limit comes first, the run is lost (resubmit with a larger --time)"
+  else
+    msflow_say "received SIG$1 at $(date '+%T') between steps; the next checkpointing step requeues the job"
   fi
+}
+msflow_install_traps() {
+  trap 'msflow_forward USR1' USR1
+  trap 'msflow_forward TERM' TERM
+}
+
+# msflow_requeue WHY: requeues this job (exit 0), or exits 3 when that is impossible.
+msflow_requeue() {
+  msflow_say "$1; requeueing job ${SLURM_JOB_ID:-?}"
+  if [[ -n "${SLURM_JOB_ID:-}" ]] && scontrol requeue "$SLURM_JOB_ID"; then
+    # slurmctld now ends this run (this line may not make it into the log); the next one
+    # starts with SLURM_RESTART_COUNT incremented.
+    msflow_say "requeued at $(date '+%T')"
+    exit 0
+  fi
+  msflow_die 3 "could not requeue (cancelled job, no --requeue, or not under SLURM);" \
+    "rerun with --run.resume true to continue from the checkpoint"
 }
 
 # msflow_job_run: runs msflow COMMAND with msflow_args under the launcher.
-# Commands that checkpoint: a requeued run (SLURM_RESTART_COUNT > 0) adds --run.resume true;
-# USR1 or TERM to the batch script becomes USR1 to msflow, which checkpoints and exits 3; the
-# job then requeues itself and this function exits 0 (3 if it could not requeue).
-# Other commands: a USR1 (the --signal lead time) is reported, not passed on: they cannot stop
-# cleanly, and may still finish in time.
+# Commands that checkpoint: a requeued run (SLURM_RESTART_COUNT > 0) adds --run.resume true; a
+# stop request (see msflow_forward) makes msflow checkpoint and exit 3, and the job then requeues
+# itself and the script exits 0 (3 if it could not requeue).
+# Other commands: a stop request is reported, not passed on: they cannot stop cleanly, and may
+# still finish in time.
 # Returns when msflow succeeded; any other status ends the script with that status.
 msflow_job_run() {
   local restarts=${SLURM_RESTART_COUNT:-0} resume=()
@@ -172,22 +199,21 @@ msflow_job_run() {
     "${resume[@]}")
   msflow_say "job $(msflow_job_id) run $((restarts + 1)) on ${SLURM_JOB_NUM_NODES:-?} node(s)," \
     "${SLURM_NTASKS:-?} task(s), $(date '+%F %T')"
+  if ((msflow_checkpoints)) && [[ -n "$msflow_stop_signal" ]]; then
+    msflow_requeue "asked to stop (SIG$msflow_stop_signal) before msflow $msflow_command started"
+  fi
   msflow_say "running: ${cmdline[*]}"
-
-  # Ask msflow to checkpoint and stop. Always USR1, also for a TERM: srun answers its own TERM
-  # by killing the tasks (SIGKILL), and mpirun by tearing the job down, while both pass USR1 on
-  # to every rank. msflow treats USR1 and TERM alike.
-  msflow_child=""
-  msflow_stop_signal=""
-  trap 'msflow_forward USR1' USR1
-  trap 'msflow_forward TERM' TERM
 
   # In the background, because bash runs a trap only after a foreground command has finished.
   # `wait` returns early (status > 128) when a trapped signal arrives; the trap then sets
   # msflow_interrupted, and we wait again (bash keeps the status of a child that exits meanwhile).
+  local before=$msflow_stop_signal
   "${cmdline[@]}" &
   msflow_child=$!
-  if [[ -n "$msflow_stop_signal" ]]; then kill -USR1 "$msflow_child" 2>/dev/null || true; fi
+  # A request that came while the child was being started has not reached it.
+  if ((msflow_checkpoints)) && [[ "$msflow_stop_signal" != "$before" ]]; then
+    kill -USR1 "$msflow_child" 2>/dev/null || true
+  fi
   local status
   while :; do
     msflow_interrupted=0
@@ -196,7 +222,6 @@ msflow_job_run() {
     ((msflow_interrupted)) || break
   done
   msflow_child=""
-  trap - USR1 TERM
 
   case "$status" in
     0)
@@ -205,15 +230,7 @@ msflow_job_run() {
       ;;
     3)
       ((msflow_checkpoints)) || msflow_die 3 "msflow $msflow_command exited 3 but writes no checkpoints"
-      msflow_say "msflow wrote a checkpoint and asks to be resumed (status 3); requeueing job ${SLURM_JOB_ID:-?}"
-      if [[ -n "${SLURM_JOB_ID:-}" ]] && scontrol requeue "$SLURM_JOB_ID"; then
-        # slurmctld now ends this run (this line may not make it into the log); the next one
-        # starts with SLURM_RESTART_COUNT=$((restarts + 1)).
-        msflow_say "requeued at $(date '+%T')"
-        exit 0
-      fi
-      msflow_die 3 "could not requeue (cancelled job, no --requeue, or not under SLURM);" \
-        "rerun with --run.resume true to continue from the checkpoint"
+      msflow_requeue "msflow wrote a checkpoint and asks to be resumed (status 3)"
       ;;
     *)
       # 1: internal error, 2: bad input or options (msflow printed why); > 128: killed by a signal.
