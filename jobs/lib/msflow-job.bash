@@ -7,7 +7,8 @@
 #   msflow_job_init COMMAND "$@"     # sets msflow_command, msflow_args, msflow_launcher, ...
 #   msflow_job_run                   # returns on success; exits on failure or after a requeue
 #
-# Environment: MSFLOW (binary), MSFLOW_LAUNCHER (srun or mpirun), MSFLOW_CHECKPOINT_ROOT
+# Environment: MSFLOW (binary), MSFLOW_LAUNCHER (srun, mpirun or none), MSFLOW_MODULES (modules
+# to load), MSFLOW_CHECKPOINT_ROOT
 # (parent of the per-job checkpoint directories, default checkpoints).
 
 # say MESSAGE...: one line of the job's story, prefixed with the script's name.
@@ -52,7 +53,7 @@ msflow_find_binary() {
   echo "$candidate"
 }
 
-# ini_sets FILE SECTION KEY: whether the INI file sets SECTION.KEY (as [SECTION] KEY = or, in no
+# msflow_ini_sets FILE SECTION KEY: whether the INI file sets SECTION.KEY (as [SECTION] KEY = or, in no
 # section, SECTION.KEY =).
 msflow_ini_sets() {
   awk -v section="$2" -v key="$3" '
