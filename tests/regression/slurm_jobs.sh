@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# jobs/ batch scripts on a throw-away single-node SLURM: checkpoint on USR1, exit 3, requeue,
-# resume, bitwise identical to an uninterrupted run (jobs/test-slurm.sh, ~30 s).
+# jobs/ scripts on a throw-away single-node SLURM (jobs/test-slurm.sh, ~70 s): fit and infer jobs
+# checkpoint on USR1, exit 3, requeue, resume, and end bitwise identical to an uninterrupted run;
+# jobs/pipeline.sh runs simulate -> fit -> infer -> forecast -> report; jobs/table1-array.sh runs
+# a 2-task array and its collecting job.
 # Runs when MSFLOW_TEST_SLURM=1, or when SLURM is installed (tools/setup-debian.sh --slurm) and
 # we are root; MSFLOW_TEST_SLURM=0 skips it. Otherwise it is a skip that passes, so machines
 # without SLURM (CI by default) are unaffected.
