@@ -237,12 +237,29 @@ expect 2 "a_directory" stray.h5 1 simulate --config a_directory --out stray.h5
 signal_fit=(fit "${small[@]}" --data data.h5 --fit.averaging exact --fit.L 256
             --fit.iterations 150 --run.checkpoint_every 0 --run.checkpoint_dir signals)
 timeout 300 "$MPIEXEC" -n 2 "$MSFLOW" "${signal_fit[@]}" --out signal-reference.h5 > /dev/null
+# wait_for_handlers PID: until every child of PID catches SIGUSR1 (bit 10 of SigCgt), ≤ 10 s.
+wait_for_handlers() {
+  local i pid mask ready
+  for ((i = 0; i < 100; i++)); do
+    kill -0 "$1" 2> /dev/null || return 0
+    ready=1
+    for pid in $(pgrep -P "$1"); do
+      mask=$(awk '/^SigCgt/ {print $2}' "/proc/$pid/status" 2> /dev/null || echo 0)
+      (( (0x${mask:-0} >> 9) & 1 )) || ready=0
+    done
+    [[ -n $(pgrep -P "$1") && $ready -eq 1 ]] && return 0
+    sleep 0.1
+  done
+}
 for delay in 0.2 0.5 1 2 3 4; do  # from MPI start-up (handlers are set before it) to the end
   for signal in USR1 TERM; do
     rm -rf signals signal.h5
     "$MPIEXEC" -n 2 "$MSFLOW" "${signal_fit[@]}" --out signal.h5 > signal.log 2>&1 &
     launcher=$!
     sleep "$delay"
+    # A signal before a rank's main() runs kills it whatever msflow does (the default action):
+    # on a loaded machine 0.2 s may come before that, so wait until the ranks catch USR1.
+    wait_for_handlers "$launcher"
     # To the ranks themselves (what srun and the job scripts do; mpirun forwards USR1 alike).
     pkill "-$signal" -P "$launcher" 2> /dev/null || true
     status=0
@@ -273,8 +290,9 @@ expect 0 "" crlf.h5 1 simulate --config crlf.ini --out crlf.h5
 # message naming the option, status 2.
 numeric_options() {  # command: the options whose default is a number or auto
   "$MSFLOW" help "$1" | awk '$1 ~ /^--/ && ($2 ~ /^-?[0-9.eE+-]+$/ || $2 == "auto") {print $1}' |
-    grep -v -e '--model.c$' -e '--simulate.x0$'
+    grep -v -e '--model.c$' -e '--simulate.x0$' -e '--infer.gradient_tolerance$'
 }
+# (infer's ELBO is a Monte Carlo estimate: only Adam follows it, so TAO's tolerance never applies.)
 extreme=(0 -1 nan 1e300 4294967312 1e12)
 check_option() {  # command option value
   local command=$1 option=$2 value=$3 status=0 out="extreme-$RANDOM$RANDOM.h5"
@@ -288,6 +306,12 @@ check_option() {  # command option value
   [[ $command == forecast ]] && base=(--forecast.from small-fit.h5 --forecast.paths 8
                                       --forecast.T 0.1)
   # Options that apply only to another choice are tried under that choice.
+  case "$option" in
+    --model.gamma) base+=(--model.name tagged-coupled) ;;
+    --model.ell_sigma) base+=(--model.name tagged-sigma) ;;
+    --model.h | --model.r0) base+=(--model.name tagged-dw) ;;
+    --model.h1 | --model.h2 | --model.omega) base+=(--model.name nonrev-ou) ;;
+  esac
   case "$command $option" in
     "fit --fit.tao_type" | "fit --fit.gradient_tolerance") base+=(--fit.optimizer tao) ;;
     "fit --flow.bins" | "fit --flow.bound") base+=(--flow.type spline) ;;
