@@ -48,17 +48,21 @@ void average_against_density(const Model& model, const FpGrid& grid,
   std::vector<double> points(cells.size() * y.size());
   for (std::size_t k = 0; k < cells.size(); ++k)
     grid.cell_point(cells[k], &points[k * y.size()]);
+  // Where σσᵀ does not depend on y, Σ̄ = σσᵀ(x) exactly (the weights sum to 1).
+  const bool fast_diffusion = model.diffusion_depends_on_fast();
   for (std::size_t g = 0; g < count; ++g) {
     double* out_b = drift + g * d;
     double* out_s = diffusion + g * d * d;
     std::fill(out_b, out_b + d, 0.0);
     std::fill(out_s, out_s + d * d, 0.0);
+    if (!fast_diffusion) model.slow_diffusion(x + g * d, points.data(), out_s);
     for (std::size_t k = 0; k < cells.size(); ++k) {
       const double w = density[cells[k]] * volume;
       model.slow_drift(x + g * d, &points[k * y.size()], b.data());
-      model.slow_diffusion(x + g * d, &points[k * y.size()], s.data());
       for (std::size_t a = 0; a < d; ++a)
         out_b[a] += w * b[a];
+      if (!fast_diffusion) continue;
+      model.slow_diffusion(x + g * d, &points[k * y.size()], s.data());
       for (std::size_t a = 0; a < d * d; ++a)
         out_s[a] += w * s[a];
     }

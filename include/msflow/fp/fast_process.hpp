@@ -18,7 +18,8 @@ void require_solvable(const Model& model);
 StationaryProblem fast_problem(const Model& model, const FpGrid& grid);
 
 /// b̄(x) = Σ_cells b(x, y_j) p_j h^m and Σ̄(x) = Σ_cells σσᵀ(x, y_j) p_j h^m (the midpoint rule,
-/// consistent with the discrete normalization) at `count` points x (count × d, row-major);
+/// consistent with the discrete normalization; Σ̄ = σσᵀ(x) where σ does not depend on y) at
+/// `count` points x (count × d, row-major);
 /// drift: count × d, diffusion: count × d × d. Cells whose weight p_j h^m is below 1e-18 are
 /// skipped (at most cells × 1e-18 of the mass).
 void average_against_density(const Model& model, const FpGrid& grid,
