@@ -102,7 +102,8 @@ class FpProblem {
     log().print("solver ", solution_.solver, " (-fp_ksp_type, -fp_pc_type): ", solution_.iterations,
                 " iterations, relative residual ", format_number(solution_.residual, 3),
                 solution_.solves > 1 ? ", 2 solves" : "", ", ", format_number(solve_seconds_, 3),
-                " s on ", context_.size(), " rank", context_.size() > 1 ? "s" : "");
+                " s on ", context_.size(), " rank", context_.size() > 1 ? "s" : "", "; ",
+                context_.peak_memory());
     log().print("normalized: Σ p h^m = 1 (was ", format_number(solution_.normalization, 6),
                 " with the pinned cell at 1); boundary mass ",
                 format_number(solution_.boundary_mass, 3), ", min p ",
