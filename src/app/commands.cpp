@@ -10,6 +10,7 @@
 #include "msflow/core/version.hpp"
 #include "msflow/fit/fit_result.hpp"
 #include "msflow/forecast/forecast_settings.hpp"
+#include "msflow/fp/fp_settings.hpp"
 #include "msflow/infer/infer_settings.hpp"
 #include "msflow/model/registry.hpp"
 #include "msflow/parallel/collective.hpp"
@@ -42,6 +43,10 @@ const std::vector<Command>& commands() {
        "paths of the averaged SDE of a fit or infer output beyond the data: quantiles over time, "
        "against the exact averaged model where known",
        forecast::forecast_sections(), run_forecast},
+      {"fp",
+       "the stationary Fokker–Planck reference for a fast process of dimension 1 or 2 (PETSc "
+       "grid): its density, and b̄, Σ̄ by quadrature as a /truth for fit and forecast --truth",
+       fp::fp_sections(), run_fp},
   };
   return list;
 }

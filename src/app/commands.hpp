@@ -36,5 +36,6 @@ int run_fit(MPI_Comm comm, Config& config);
 int run_infer(MPI_Comm comm, Config& config);
 int run_forecast(MPI_Comm comm, Config& config);
 int run_report(MPI_Comm comm, Config& config);
+int run_fp(MPI_Comm comm, Config& config);
 
 }  // namespace msflow::app

@@ -62,7 +62,9 @@ class FitProblem {
     require(general.has("data"), "fit needs an input trajectory: --data FILE.h5");
     data_path_ = general.text("data");
     out_path_ = general.has("out") ? general.text("out") : "fit.h5";
-    validate_output_path("out", out_path_, {data_path_, settings_.init});
+    truth_path_ = general.has("truth") ? general.text("truth") : "";
+    validate_output_path("out", out_path_, {data_path_, settings_.init, truth_path_});
+    if (!truth_path_.empty()) truth_ = read_required_truth(context_.comm(), truth_path_, *model_);
     if (!settings_.init.empty())
       init_ = std::make_unique<fit::FittedModel>(context_.comm(), settings_.init, option_catalog());
     CheckpointStore::prepare_directory(context_.comm(), settings_.run.checkpoint_dir);
@@ -73,15 +75,17 @@ class FitProblem {
   void read_data() {
     const int d = model_->slow_dim();
     observed_ = fit::read_transitions(context_.comm(), data_path_, d, 1);
-    truth_ = read_truth(context_.comm(), data_path_, d);
+    if (truth_path_.empty()) truth_ = read_truth(context_.comm(), data_path_, d);
     checkpoints_ = std::make_unique<CheckpointStore>(context_.comm(), settings_.run.checkpoint_dir,
                                                      stem_of(out_path_), context_.config().hash(),
                                                      observed_.identity());
     const std::size_t trajectories = observed_.trajectories;
     log().print("data ", data_path_, ": ", observed_.window->total, " transitions in ",
                 trajectories, " trajector", trajectories == 1 ? "y" : "ies", ", d = ", d,
-                truth_ ? ", with /truth" : ", no /truth", "; ", observed_.window->blocks.blocks(),
-                " blocks of ", observed_.window->blocks.block_size(), " transitions");
+                truth_path_.empty() ? (truth_ ? ", with /truth" : ", no /truth")
+                                    : ", /truth from " + truth_path_,
+                "; ", observed_.window->blocks.blocks(), " blocks of ",
+                observed_.window->blocks.block_size(), " transitions");
   }
 
   // ---- 3. the averaged model and the objective ----------------------------------------------
@@ -262,7 +266,7 @@ class FitProblem {
   CommandContext& context_;
   fit::FitSettings settings_;
   std::unique_ptr<Model> model_;
-  std::string data_path_, out_path_, averaging_;
+  std::string data_path_, out_path_, truth_path_, averaging_;
   std::unique_ptr<CheckpointStore> checkpoints_;
   std::unique_ptr<fit::FittedModel> init_;
   fit::ObservedTransitions observed_;

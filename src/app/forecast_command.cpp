@@ -1,7 +1,8 @@
 // msflow forecast: paths of the averaged SDE dX = b̄(X) dt + σ̄(X) dW of a fitted model beyond the
 // observed window (docs/method.md, "Forecasts"), one posterior draw per path for an infer
 // output; their quantiles over time, a few whole paths, and — where the model knows its exact
-// averaged coefficients — the same ensemble of the exact averaged model with the same noise.
+// averaged coefficients, or --truth gives them as a table (an msflow fp output) — the same
+// ensemble of that reference averaged model with the same noise.
 #include <algorithm>
 #include <cmath>
 #include <memory>
@@ -16,9 +17,11 @@
 #include "msflow/fit/fit_result.hpp"
 #include "msflow/forecast/forecast_settings.hpp"
 #include "msflow/forecast/path_ensemble.hpp"
+#include "msflow/forecast/tabulated_coefficients.hpp"
 #include "msflow/infer/posterior_summary.hpp"
 #include "msflow/io/hdf5.hpp"
 #include "msflow/io/output_path.hpp"
+#include "msflow/io/truth_file.hpp"
 #include "msflow/model/registry.hpp"
 
 namespace msflow::app {
@@ -92,7 +95,14 @@ class ForecastProblem {
     out_path_ =
         general.has("out") && !general.text("out").empty() ? general.text("out") : "forecast.h5";
     const std::string data = fitted_->config().get_string("data");
-    validate_output_path("out", out_path_, {settings_.from, data});
+    const std::string truth = general.has("truth") ? general.text("truth") : "";
+    validate_output_path("out", out_path_, {settings_.from, data, truth});
+    if (!truth.empty()) {
+      const std::unique_ptr<Model> model = create_model(fitted_->config());
+      tabulated_ = std::make_unique<forecast::TabulatedCoefficients>(
+          read_required_truth(context_.comm(), truth, *model), "option --truth: " + truth);
+      truth_path_ = truth;
+    }
     if (settings_.x0.empty()) {
       x0_ = last_observed_state(data);
       context_.config().resolve("forecast.x0", join(x0_));
@@ -147,12 +157,14 @@ class ForecastProblem {
       models_.back()->set_parameters(theta);
       models_.back()->begin(0);  // the fit's base samples: L of them per evaluation
     }
-    log().print("forecast of ", settings_.from, ": ", models_.size(),
-                fitted_->is_posterior() ? " posterior draw(s)" : " fitted model", ", ",
-                settings_.paths, " paths from x0 = (", join(x0_), "), ", ensemble_settings_.steps,
-                " steps of ", format_number(settings_.dt),
-                " to T = ", format_number(settings_.horizon),
-                physical_->has_exact_average() ? "; with the exact averaged model" : "");
+    log().print(
+        "forecast of ", settings_.from, ": ", models_.size(),
+        fitted_->is_posterior() ? " posterior draw(s)" : " fitted model", ", ", settings_.paths,
+        " paths from x0 = (", join(x0_), "), ", ensemble_settings_.steps, " steps of ",
+        format_number(settings_.dt), " to T = ", format_number(settings_.horizon),
+        tabulated_ ? "; with the averaged model of --truth " + truth_path_ + " (interpolated)"
+        : physical_->has_exact_average() ? "; with the exact averaged model"
+                                         : "");
   }
 
   /// ϑ of each draw the paths cycle through: the fit's optimum, or infer's posterior draws.
@@ -212,12 +224,15 @@ class ForecastProblem {
     };
     learned_ = forecast::simulate_ensemble(context_.comm(), x0_, ensemble_settings_, learned);
     learned_summary_ = summarize(learned_, settings_.quantiles);
-    if (physical_->has_exact_average()) {
+    if (tabulated_ || physical_->has_exact_average()) {
       const forecast::BlockCoefficients exact = [&](std::size_t, std::size_t count,
                                                     const double* points, double* drift,
                                                     double* diffusion) {
         for (std::size_t i = 0; i < count; ++i)
-          physical_->exact_average(points + i * d, drift + i * d, diffusion + i * d * d);
+          if (tabulated_)
+            tabulated_->evaluate(points + i * d, drift + i * d, diffusion + i * d * d);
+          else
+            physical_->exact_average(points + i * d, drift + i * d, diffusion + i * d * d);
       };
       exact_ = forecast::simulate_ensemble(context_.comm(), x0_, ensemble_settings_, exact);
       exact_summary_ = summarize(*exact_, settings_.quantiles);
@@ -298,6 +313,9 @@ class ForecastProblem {
     if (exact_) {
       const h5::Handle exact = h5::create_group(group, "exact");
       write_ensemble(exact, *exact_, *exact_summary_);
+      h5::write_attribute(exact, "source",
+                          tabulated_ ? "/truth of " + truth_path_ + " (multilinear interpolation)"
+                                     : std::string("the model's closed-form b̄, Σ̄"));
     }
     if (!grid_.points.empty()) {
       const h5::Handle coefficients = h5::create_group(file, "coefficients");
@@ -332,6 +350,8 @@ class ForecastProblem {
   forecast::EnsembleSettings ensemble_settings_;
   std::unique_ptr<fit::FittedModel> fitted_;
   std::unique_ptr<Model> physical_;
+  std::unique_ptr<forecast::TabulatedCoefficients> tabulated_;  ///< --truth, if given
+  std::string truth_path_;
   std::vector<std::unique_ptr<fit::AveragedModel>> models_;
   std::string out_path_;
   int d_ = 1;

@@ -165,6 +165,13 @@ Config Config::from_ini(const OptionCatalog& catalog, const std::string& text,
   Config config = with_defaults(catalog);
   std::istringstream in(text);
   config.merge_ini(catalog, in, where);
+  // A stored configuration (to_ini) lists every option; one at its default value stays a
+  // default, so checks such as fixed_integer ("nonrev-ring requires N = 1 unless set") judge
+  // it as they did in the run that wrote it.
+  for (auto& [name, value] : config.values_)
+    if (const OptionSpec* option = catalog.find(name);
+        option && value.value == option->default_value)
+      value.origin = Origin::kDefault;
   config.sections_ = sections;
   return config;
 }

@@ -46,8 +46,8 @@ void declare_fit_options(OptionCatalog& catalog) {
            "(the model, flow architecture and learned parameters must be the same); the "
            "optimizer state starts afresh")
       .add("grid", "auto",
-           "points per axis of /estimate/grid (auto: the input's /truth/grid if present, else "
-           "101, 41, 17 for d = 1, 2, 3)");
+           "points per axis of /estimate/grid (auto: the /truth/grid of --truth or of the input if "
+           "present, else 101, 41, 17 for d = 1, 2, 3)");
   optim::declare_optimizer_options(catalog, "fit");
   flow::declare_flow_options(catalog, "flow");
   catalog.section("flow").add(

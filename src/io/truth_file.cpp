@@ -1,5 +1,7 @@
 #include "msflow/io/truth_file.hpp"
 
+#include <cmath>
+
 #include "msflow/core/error.hpp"
 #include "msflow/io/hdf5.hpp"
 
@@ -36,6 +38,30 @@ std::optional<TruthOnGrid> read_truth(MPI_Comm comm, const std::string& path, in
   if (h5::exists(file.id(), "/truth/diffusion"))
     truth.diffusion = read_checked(file.id(), path, "/truth/diffusion", {shape[0], d, d});
   return truth;
+}
+
+TruthOnGrid read_required_truth(MPI_Comm comm, const std::string& path, const Model& model) {
+  const std::string where = "option --truth: " + path;
+  {
+    const h5::File file = h5::File::open_read(comm, path);
+    if (h5::exists(file.id(), "/model")) {
+      const h5::Handle group = h5::open_group(file.id(), "/model");
+      if (h5::has_attribute(group, "name") &&
+          h5::read_string_attribute(group, "name") != model.name())
+        throw InputError(where + " holds the truth of model '" +
+                         h5::read_string_attribute(group, "name") + "', not " + model.name());
+      if (h5::has_attribute(group, "d") && h5::read_int64_attribute(group, "d") != model.slow_dim())
+        throw InputError(
+            where + ": /model has d = " + std::to_string(h5::read_int64_attribute(group, "d")) +
+            ", the model " + std::to_string(model.slow_dim()));
+    }
+  }
+  std::optional<TruthOnGrid> truth = read_truth(comm, path, model.slow_dim());
+  if (!truth) throw InputError(where + " has no /truth/grid and /truth/drift");
+  for (const auto* values : {&truth->grid, &truth->drift, &truth->diffusion})
+    for (const double v : *values)
+      if (!std::isfinite(v)) throw InputError(where + ": /truth holds a non-finite value");
+  return *truth;
 }
 
 }  // namespace msflow

@@ -285,12 +285,19 @@ done
 printf '[simulate]\r\nT = 1\r\nprogress = 0\r\n' > crlf.ini
 expect 0 "" crlf.h5 1 simulate --config crlf.ini --out crlf.h5
 
+# ---- fp: a model the grid cannot solve, an input as the output ----------------------------------------
+expect 2 "dimension m = 10" fp-bad.h5 2 fp --model.name tagged --out fp-bad.h5
+expect 2 "depends on x" fp-bad.h5 2 fp --model.name tagged-coupled --model.N 1 --out fp-bad.h5
+expect 2 "is the input file" data.h5 2 fp --model.name tagged --model.N 1 --data data.h5 \
+  --out data.h5
+
 # ---- extreme values of every numeric option ------------------------------------------------------------
 # Accepted values must finish (small problem, bounded by the timeout); the others must be one
 # message naming the option, status 2.
 numeric_options() {  # command: the options whose default is a number or auto
   "$MSFLOW" help "$1" | awk '$1 ~ /^--/ && ($2 ~ /^-?[0-9.eE+-]+$/ || $2 == "auto") {print $1}' |
-    grep -v -e '--model.c$' -e '--simulate.x0$' -e '--infer.gradient_tolerance$'
+    grep -v -e '--model.c$' -e '--simulate.x0$' -e '--infer.gradient_tolerance$' |
+    if [[ $1 == fp ]]; then grep '^--fp\.'; else cat; fi  # fp's [model] options: simulate's
 }
 # (infer's ELBO is a Monte Carlo estimate: only Adam follows it, so TAO's tolerance never applies.)
 extreme=(0 -1 nan 1e300 4294967312 1e12)
@@ -305,6 +312,7 @@ check_option() {  # command option value
                                    --run.checkpoint_every 0 --run.checkpoint_dir "ck-$out")
   [[ $command == forecast ]] && base=(--forecast.from small-fit.h5 --forecast.paths 8
                                       --forecast.T 0.1)
+  [[ $command == fp ]] && base=(--model.name nonrev-ring --fp.cells 24 --fp.points 3)
   # Options that apply only to another choice are tried under that choice.
   case "$option" in
     --model.gamma) base+=(--model.name tagged-coupled) ;;
@@ -326,7 +334,7 @@ check_option() {  # command option value
     # Stopped by the timeout's SIGTERM: fine for a valid run whose size the log states (a
     # simulation of 1e13 fine steps is work, not a hang).
     grep -q -e "fine steps of" -e "^Adam:" -e "^TAO " -e "^random-walk Metropolis" \
-      -e "^forecast of" "$out.log" &&
+      -e "^forecast of" -e "^fp: " "$out.log" &&
       verdict="pass (a long valid run, stopped)" || verdict="hung"
   elif [[ $status -ne 0 && $status -ne 2 ]]; then
     verdict="status $status: $(head -2 "$out.err")"
@@ -345,7 +353,7 @@ export MSFLOW
 # infer starts from a fit output: a small one.
 timeout 120 "$MSFLOW" fit "${small[@]}" --data data.h5 --fit.iterations 20 --fit.eval_samples 64 \
   --run.checkpoint_dir ck-small --out small-fit.h5 > /dev/null
-for command in simulate fit infer forecast; do
+for command in simulate fit infer forecast fp; do
   for option in $(numeric_options "$command"); do
     for value in "${extreme[@]}"; do echo "$command $option $value"; done
   done

@@ -32,6 +32,17 @@ TEST(Options, DefaultsFileAndCommandLineInPrecedence) {
   std::remove(path.c_str());
 }
 
+TEST(Options, StoredConfigurationKeepsItsDefaultsDefault) {
+  // to_ini writes every option; reading it back must not turn the defaults into settings (a
+  // nonrev-* fit stores N = 10, the default it ignores, and its model must build again).
+  const Config written = Config::parse(catalog(), {"--model.c", "0.1"}, {});
+  const Config read = Config::from_ini(catalog(), written.to_ini(), "stored", {});
+  EXPECT_TRUE(read.is_default("model.N"));
+  EXPECT_EQ(read.get_int("model.N"), 10);
+  EXPECT_FALSE(read.is_default("model.c"));
+  EXPECT_EQ(read.hash(), written.hash());
+}
+
 TEST(Options, UnknownOptionIsNamedWithSuggestion) {
   try {
     Config::parse(catalog(), {"--model.NN", "3"}, {});

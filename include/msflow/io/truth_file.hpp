@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "msflow/model/model.hpp"
+
 namespace msflow {
 
 struct TruthOnGrid {
@@ -20,5 +22,10 @@ struct TruthOnGrid {
 /// Reads /truth from `path` if it is there (collective; every rank reads). Shapes are checked
 /// against d; a malformed /truth is an InputError naming the dataset.
 std::optional<TruthOnGrid> read_truth(MPI_Comm comm, const std::string& path, int dim);
+
+/// The /truth of `--truth FILE` (e.g. an msflow fp output) for `model`: InputError (naming the
+/// option and the file) if it has none, holds a non-finite value, or says in /model that it was
+/// made for another model or slow dimension.
+TruthOnGrid read_required_truth(MPI_Comm comm, const std::string& path, const Model& model);
 
 }  // namespace msflow
