@@ -3,6 +3,7 @@
 // forecast summaries (docs/output.md lists the datasets it reads).
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <sstream>
 
 #include "command_context.hpp"
@@ -11,7 +12,9 @@
 #include "msflow/core/error.hpp"
 #include "msflow/core/log.hpp"
 #include "msflow/core/settings.hpp"
+#include "msflow/fit/diagnostics.hpp"
 #include "msflow/io/hdf5.hpp"
+#include "msflow/io/truth_file.hpp"
 
 namespace msflow::app {
 
@@ -209,6 +212,34 @@ class Report {
   std::ostringstream out_;
 };
 
+/// The stored /estimate against the /truth of another file (an msflow fp output for a model
+/// without a closed form): the drift and diffusion MSE on the estimate's grid.
+std::string against_truth(MPI_Comm comm, const OutputFile& file, const std::string& path) {
+  require(h5::is_hdf5_file(path), "option --truth: '" + path + "' is not a readable HDF5 file");
+  const h5::Shape shape = file.shape("/estimate/grid");
+  require(shape.size() == 2, "option --truth: the report's file has no /estimate to compare");
+  const int d = static_cast<int>(shape[1]);
+  const std::optional<TruthOnGrid> truth = read_truth(comm, path, d);
+  require(truth.has_value(), "option --truth: " + path + " has no /truth/grid and /truth/drift");
+  std::ostringstream out;
+  out << "\nagainst the truth in " << path << ":\n";
+  if (file.values("/estimate/grid") != truth->grid) {
+    out << "  its grid differs from /estimate/grid (fit with --truth " << path
+        << " to estimate on it): no comparison\n";
+    return out.str();
+  }
+  const std::size_t points = truth->size();
+  const std::vector<double> drift = file.values("/estimate/drift"),
+                            diffusion = file.values("/estimate/diffusion");
+  require(drift.size() == truth->drift.size(), "report: /estimate/drift does not match its grid");
+  out << "  drift MSE " << number(fit::mean_squared_error(drift, truth->drift, points));
+  if (!truth->diffusion.empty() && diffusion.size() == truth->diffusion.size())
+    out << ", diffusion MSE "
+        << number(fit::mean_squared_error(diffusion, truth->diffusion, points));
+  out << " over " << points << " grid points\n";
+  return out.str();
+}
+
 /// −ln L per transition on a held-out trajectory, beside the same on the fit's own data (when
 /// that file is still readable): a model that generalizes scores about the same on both.
 std::string held_out(MPI_Comm comm, const std::string& path, const std::string& data) {
@@ -243,6 +274,7 @@ int run_report(MPI_Comm comm, Config& config) {
             path + ": no root attribute schema (not an msflow output)");
     std::string text = "report of " + path + "\n" + Report(file).text();
     const SectionReader general(config, "");
+    if (general.has("truth")) text += against_truth(comm, file, general.text("truth"));
     if (general.has("data")) text += held_out(comm, path, general.text("data"));
     return text;
   });

@@ -109,4 +109,9 @@ f = h5py.File("ring-forecast.h5", "r")
 assert "/truth of ring-fp.h5" in f["forecast/exact"].attrs["source"]
 assert np.all(np.isfinite(f["forecast/exact/quantiles"][:]))
 PY
+# report --truth: the estimate against the fp /truth, the MSE that fit stored.
+"$MSFLOW" report ring-fit.h5 --truth ring-fp.h5 > report.txt || fail "report --truth"
+stored=$("$PYTHON" -c 'import h5py; print("%.4g" % h5py.File("ring-fit.h5")["estimate"].attrs["drift_mse"])')
+grep -q "^  drift MSE $stored[, ].*over 441 grid points" report.txt ||
+  fail "report --truth: expected drift MSE $stored: $(tail -3 report.txt)"
 echo "ok: fp"
