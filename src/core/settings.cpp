@@ -124,6 +124,18 @@ std::optional<bool> SectionReader::flag_or_auto(const std::string& key) const {
   reject(key, "must be auto, true or false");
 }
 
+std::vector<double> SectionReader::numbers(const std::string& key) const {
+  std::vector<double> values;
+  for (const auto& item : list(key)) {
+    char* end = nullptr;
+    const double value = std::strtod(item.c_str(), &end);
+    if (item.empty() || *end != '\0' || !std::isfinite(value))
+      reject(key, "'" + item + "' is not a finite number");
+    values.push_back(value);
+  }
+  return values;
+}
+
 std::vector<std::string> SectionReader::list(const std::string& key) const {
   std::vector<std::string> names;
   if (!config_.has(name(key))) return names;

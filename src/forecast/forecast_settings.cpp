@@ -33,22 +33,6 @@ void declare_forecast_options(OptionCatalog& catalog) {
       .add("hi", "auto", "upper corner of the /coefficients box (auto: the fit's grid), d values");
 }
 
-namespace {
-
-std::vector<double> numbers(const SectionReader& options, const std::string& key) {
-  std::vector<double> values;
-  for (const auto& item : options.list(key)) {
-    char* end = nullptr;
-    const double value = std::strtod(item.c_str(), &end);
-    if (item.empty() || *end != '\0' || !std::isfinite(value))
-      options.reject(key, "'" + item + "' is not a finite number");
-    values.push_back(value);
-  }
-  return values;
-}
-
-}  // namespace
-
 ForecastSettings read_forecast_settings(const Config& config) {
   const SectionReader options(config, "forecast");
   ForecastSettings s;
@@ -62,10 +46,10 @@ ForecastSettings read_forecast_settings(const Config& config) {
   if (!(steps <= 1e9)) options.reject("T", "T/dt must be at most 1e9 steps");
   if (const auto every = options.integer_or_auto("record_every", 1, 1000000000))
     s.record_every = *every;
-  if (options.text("x0") != "end") s.x0 = numbers(options, "x0");
+  if (options.text("x0") != "end") s.x0 = options.numbers("x0");
   s.seed = options.seed("seed");
   s.draws = static_cast<int>(options.integer("draws", 1, 100000));
-  s.quantiles = numbers(options, "quantiles");
+  s.quantiles = options.numbers("quantiles");
   for (std::size_t i = 0; i < s.quantiles.size(); ++i)
     if (!(s.quantiles[i] > 0 && s.quantiles[i] < 1) ||
         (i > 0 && !(s.quantiles[i] > s.quantiles[i - 1])))
@@ -73,8 +57,8 @@ ForecastSettings read_forecast_settings(const Config& config) {
   if (s.quantiles.empty()) options.reject("quantiles", "give at least one level");
   s.sample_paths = static_cast<int>(options.integer("sample_paths", 0, 100000));
   s.grid_points = static_cast<int>(options.integer("grid_points", 0, 100000));
-  if (!options.is_auto("lo")) s.lo = numbers(options, "lo");
-  if (!options.is_auto("hi")) s.hi = numbers(options, "hi");
+  if (!options.is_auto("lo")) s.lo = options.numbers("lo");
+  if (!options.is_auto("hi")) s.hi = options.numbers("hi");
   return s;
 }
 

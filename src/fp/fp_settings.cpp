@@ -29,14 +29,7 @@ void declare_fp_options(OptionCatalog& catalog) {
 namespace {
 
 std::vector<double> corner(const SectionReader& options, const std::string& key, int d) {
-  std::vector<double> values;
-  for (const auto& item : options.list(key)) {
-    char* end = nullptr;
-    const double value = std::strtod(item.c_str(), &end);
-    if (item.empty() || *end != '\0' || !std::isfinite(value))
-      options.reject(key, "'" + item + "' is not a finite number");
-    values.push_back(value);
-  }
+  const std::vector<double> values = options.numbers(key);
   if (static_cast<int>(values.size()) != d)
     options.reject(key, "needs " + std::to_string(d) + " values (d of the model)");
   return values;

@@ -60,6 +60,20 @@ TEST(SectionReader, BadValuesNameTheOptionAndQuoteTheValue) {
             "option --s.mode: must be one of auto, exact, got 'fast'");
 }
 
+TEST(SectionReader, NumberListsAreCheckedEntryByEntry) {
+  const SectionReader good(config_of({"--s.names", "0.25, -1e-3,2"}), "s");
+  EXPECT_EQ(good.numbers("names"), (std::vector<double>{0.25, -1e-3, 2}));
+  for (const std::string bad : {"1,x", "1,nan", "1e999"}) {
+    try {
+      SectionReader(config_of({"--s.names", bad}), "s").numbers("names");
+      FAIL() << bad;
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("option --s.names"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("is not a finite number"), std::string::npos);
+    }
+  }
+}
+
 TEST(SectionReader, RepeatedOptionTakesTheLastValue) {
   const Config config = config_of({"--s.n", "4", "--s.x", "1", "--s.n=9"});
   EXPECT_EQ(SectionReader(config, "s").integer("n", 0, 100), 9);

@@ -45,6 +45,8 @@ class SectionReader {
   std::optional<bool> flag_or_auto(const std::string& key) const;
   /// A comma-separated list of names, spaces removed, empty entries skipped.
   std::vector<std::string> list(const std::string& key) const;
+  /// A comma-separated list of finite numbers (each entry checked, the bad one named).
+  std::vector<double> numbers(const std::string& key) const;
 
   /// Throws InputError("option --<name>: <what>, got '<value>'").
   [[noreturn]] void reject(const std::string& key, const std::string& what) const;
