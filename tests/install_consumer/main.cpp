@@ -19,10 +19,11 @@ int main(int argc, char** argv) {
   {
     std::printf("msflow %s\n", msflow::version());
     bool known = false;
-    for (const auto& entry : msflow::model_registry()) known = known || entry.name == "tagged";
-    const msflow::Config config = msflow::Config::parse(
-        msflow::cli::option_catalog(), {"--model.name", "tagged", "--model.N", "10"},
-        {"", "model"});
+    for (const auto& entry : msflow::model_registry())
+      known = known || entry.name == "tagged";
+    const msflow::Config config =
+        msflow::Config::parse(msflow::cli::option_catalog(),
+                              {"--model.name", "tagged", "--model.N", "10"}, {"", "model"});
     const auto model = msflow::create_model(config);
     const double x[1] = {2.0};
     double drift[1] = {NAN};

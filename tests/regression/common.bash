@@ -19,3 +19,6 @@ fail() {
   echo "FAIL: $*" >&2
   exit 1
 }
+
+# same A.h5 B.h5: every dataset and attribute equal, bit for bit, except the rank count.
+same() { "$PYTHON" "$SOURCE_DIR/tests/regression/h5_same.py" --ignore mpi_size "$@"; }

@@ -5,7 +5,6 @@
 # checkpoint written on 2 ranks resumes on 3 to the identical result (docs/method.md, "Parallel
 # decomposition").
 source "$(dirname "$0")/common.bash"
-same() { "$PYTHON" "$SOURCE_DIR/tests/regression/h5_same.py" --ignore mpi_size "$@"; }
 
 run_np 1 simulate --model.n 200 --simulate.T 40 --simulate.progress 0 --out tagged.h5 > /dev/null
 run_np 1 simulate --model.name tagged-coupled --model.N 4 --model.n 200 --simulate.T 20 \

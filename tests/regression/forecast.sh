@@ -7,7 +7,6 @@
 #    holds without adding the posterior spread, which would only widen it;
 #  - 1 and 3 ranks write bitwise identical files; the start is the last observed state.
 source "$(dirname "$0")/common.bash"
-same() { "$PYTHON" "$SOURCE_DIR/tests/regression/h5_same.py" --ignore mpi_size "$@"; }
 model=(--model.name tagged --model.N 10 --model.n 1000)
 run_np 2 simulate "${model[@]}" --simulate.T 600 --simulate.seed 3 --simulate.progress 0 \
   --out data.h5 > /dev/null

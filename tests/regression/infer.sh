@@ -12,7 +12,6 @@
 #  - a 4× longer trajectory shrinks the mean width of the 95% band of b̄ (about ½ is expected);
 #    the band's coverage of the exact b̄ is printed (docs/studies/calibration.md).
 source "$(dirname "$0")/common.bash"
-same() { "$PYTHON" "$SOURCE_DIR/tests/regression/h5_same.py" --ignore mpi_size "$@"; }
 model=(--model.name tagged --model.N 10 --model.n 1000)
 run_np 2 simulate "${model[@]}" --simulate.T 600 --simulate.seed 3 --simulate.progress 0 \
   --out data.h5 > /dev/null
