@@ -45,7 +45,8 @@ const std::vector<Command>& commands() {
        forecast::forecast_sections(), run_forecast},
       {"fp",
        "the stationary Fokker–Planck reference for a fast process of dimension 1 or 2 (PETSc "
-       "grid): its density, and b̄, Σ̄ by quadrature as a /truth for fit and forecast --truth",
+       "grid): its density, and b̄, Σ̄ by quadrature as a /truth for fit, forecast and report "
+       "--truth",
        fp::fp_sections(), run_fp},
   };
   return list;
