@@ -6,6 +6,7 @@
 
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "msflow/core/log.hpp"
 #include "msflow/core/options.hpp"
@@ -37,18 +38,28 @@ class CommandContext {
 
   /// "# effective options" and the configuration, on rank 0.
   void print_options() const;
-  /// The root attributes every output carries (schema, version, options, ranks, seeds).
+  /// The root attributes every output carries (schema, version, options, ranks, seeds), and
+  /// the group /timings (collective; docs/output.md): the phases so far, the wall time since
+  /// start, the peak memory and what record() noted — the one part of an output that is not
+  /// reproducible, so comparisons of results skip it (tools/h5_same.py).
   void write_provenance(hid_t file, const std::string& schema, const std::string& seeds) const;
+  /// Notes a figure for /timings (for example the seconds per iteration); the maximum over the
+  /// ranks is written.
+  void record(const std::string& name, double value) { records_.emplace_back(name, value); }
   /// The phase table (collective).
   void print_timings() const;
   /// "peak memory X MiB per rank" (the largest over the ranks; collective).
   std::string peak_memory() const;
 
  private:
+  void write_timings(hid_t file) const;
+
   MPI_Comm comm_;
   Config& config_;
   RootLog log_;
   PhaseTimer timer_;
+  double start_ = 0;
+  std::vector<std::pair<std::string, double>> records_;
   int rank_ = 0, size_ = 1;
   std::string command_;
 };

@@ -35,15 +35,20 @@ class OutputFile {
   }
   /// A numeric attribute (its first element if it is a vector), NaN if missing.
   double number(const std::string& object, const std::string& name) const {
-    if (!has_attribute(object, name)) return std::nan("");
+    const std::vector<double> all = numbers(object, name);
+    return all.empty() ? std::nan("") : all.front();
+  }
+  /// Every element of a numeric attribute; empty if missing or unreadable.
+  std::vector<double> numbers(const std::string& object, const std::string& name) const {
+    if (!has_attribute(object, name)) return {};
     const h5::Handle holder = open(object);
     const h5::Handle attribute(H5Aopen(holder, name.c_str(), H5P_DEFAULT), H5Aclose, name);
     const h5::Handle space(H5Aget_space(attribute), H5Sclose, name);
     const hssize_t count = H5Sget_simple_extent_npoints(space);
-    if (count < 1) return std::nan("");
+    if (count < 1) return {};
     std::vector<double> values(static_cast<std::size_t>(count));
-    if (H5Aread(attribute, H5T_NATIVE_DOUBLE, values.data()) < 0) return std::nan("");
-    return values.front();
+    if (H5Aread(attribute, H5T_NATIVE_DOUBLE, values.data()) < 0) return {};
+    return values;
   }
   std::vector<double> values(const std::string& dataset) const {
     if (!has(dataset)) return {};
@@ -78,6 +83,7 @@ class Report {
     if (file_.has("/history")) history();
     if (file_.has("/posterior")) posterior();
     if (file_.has("/forecast")) forecast();
+    if (file_.has("/timings")) timings();
     return out_.str();
   }
 
@@ -153,6 +159,24 @@ class Report {
             late += objective[objective.size() - tail + i];
       out_ << "; change over the last tenth " << number((late - early) / (tail * per), 3);
     }
+    out_ << "\n";
+  }
+
+  void timings() {
+    heading("timings (wall clock of the run that wrote the file, maximum over the ranks):");
+    const std::vector<double> seconds = file_.numbers("/timings", "phase_seconds");
+    std::stringstream names(file_.text("/timings", "phases"));
+    std::size_t i = 0;
+    for (std::string name; std::getline(names, name, ',') && i < seconds.size(); ++i)
+      out_ << "  " << name << ": " << number(seconds[i], 3) << " s\n";
+    out_ << "  elapsed until the output was written "
+         << number(file_.number("/timings", "elapsed_seconds"), 3) << " s, peak memory "
+         << number(file_.number("/timings", "peak_memory_mib"), 4) << " MiB per rank";
+    if (file_.has_attribute("/timings", "seconds_per_iteration"))
+      out_ << "; " << number(file_.number("/timings", "seconds_per_iteration"), 3)
+           << " s per iteration over the "
+           << number(file_.number("/timings", "iterations_this_run"), 6)
+           << " iterations of this run";
     out_ << "\n";
   }
 

@@ -21,4 +21,4 @@ fail() {
 }
 
 # same A.h5 B.h5: every dataset and attribute equal, bit for bit, except the rank count.
-same() { "$PYTHON" "$SOURCE_DIR/tests/regression/h5_same.py" --ignore mpi_size "$@"; }
+same() { "$PYTHON" "$SOURCE_DIR/tools/h5_same.py" --ignore mpi_size "$@"; }

@@ -132,7 +132,7 @@ for trial in $(seq 1 20); do
     --run.resume true --out "killed$trial.h5" > "resume$trial.log" 2>&1 || status=$?
   if [[ $status -ne 0 ]]; then
     bad "SIGKILL trial $trial (after $delay s): resume status $status"
-  elif ! cmp -s reference.h5 "killed$trial.h5"; then
+  elif ! same reference.h5 "killed$trial.h5" >/dev/null; then
     bad "SIGKILL trial $trial (after $delay s): resumed output differs"
   elif [[ -n $(leftovers "killed$trial.h5") ]]; then
     bad "SIGKILL trial $trial: temporary left behind"
@@ -169,7 +169,7 @@ if [[ $status -eq 3 ]]; then
   grep -q "resumed from" shared.log && ok || bad "shared directory: the signalled run did not resume"
   timeout 300 "$MPIEXEC" -n 1 "$MSFLOW" "${shared[@]}" --out reference-mine.h5 \
     --run.checkpoint_dir s2 > /dev/null
-  "$PYTHON" "$SOURCE_DIR/tests/regression/h5_same.py" mine.h5 reference-mine.h5 > /dev/null &&
+  "$PYTHON" "$SOURCE_DIR/tools/h5_same.py" mine.h5 reference-mine.h5 > /dev/null &&
     ok || bad "shared directory: the resumed result differs from an uninterrupted run"
   [[ -e elsewhere/mine.h5 ]] && ok || bad "shared directory: the other run did not finish"
 else
@@ -208,7 +208,7 @@ with h5py.File(sys.argv[1], "r+") as f:
     > fallback.log 2>&1 || status=$?
   if [[ $status -ne 0 ]] || ! grep -q "skipped the damaged checkpoint" fallback.log; then
     bad "damaged ($damage) newest checkpoint: status $status, no fallback reported"
-  elif ! cmp -s fallback-reference.h5 fallback.h5; then
+  elif ! same fallback-reference.h5 fallback.h5 >/dev/null; then
     bad "damaged ($damage) newest checkpoint: the result differs from the uninterrupted run"
   else
     ok
@@ -271,7 +271,7 @@ for delay in 0.2 0.5 1 2 3 4; do  # from MPI start-up (handlers are set before i
     fi
     if [[ $status -ne 0 ]]; then
       bad "SIG$signal after $delay s: status $status"
-    elif ! cmp -s signal-reference.h5 signal.h5; then
+    elif ! same signal-reference.h5 signal.h5 >/dev/null; then
       bad "SIG$signal after $delay s: result differs from the uninterrupted run"
     elif [[ -n $(leftovers signal.h5) ]]; then
       bad "SIG$signal after $delay s: temporary left behind"

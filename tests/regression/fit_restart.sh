@@ -23,7 +23,7 @@ fit=("${common[@]}" --fit.iterations 300)
 mkdir a b c d e
 (cd a && run_np 2 "${fit[@]}" > log.txt)
 (cd b && run_np 2 "${fit[@]}" > log.txt)
-cmp a/fit.h5 b/fit.h5 || fail "two identical 2-rank fits differ"
+same a/fit.h5 b/fit.h5 || fail "two identical 2-rank fits differ"
 echo "ok: identical runs give identical files"
 
 # SIGUSR1 (what SLURM sends before the time limit): checkpoint, status 3, resume.
@@ -40,8 +40,18 @@ echo "ok: identical runs give identical files"
   run_np 2 "${fit[@]}" --run.resume true > log2.txt
   grep -q "resumed from" log2.txt || fail "SIGUSR1: did not resume"
 )
-cmp a/fit.h5 c/fit.h5 || fail "stopped by SIGUSR1 and resumed: output differs"
+same a/fit.h5 c/fit.h5 || fail "stopped by SIGUSR1 and resumed: output differs"
 echo "ok: SIGUSR1 stop and resume gives the identical file"
+# /timings (the one part that may differ) counts the iterations of the run that wrote the file.
+"$PYTHON" - a/fit.h5 c/fit.h5 <<'PY' || fail "/timings: wrong iteration counts"
+import sys, h5py
+whole, resumed = (h5py.File(path, "r")["timings"].attrs for path in sys.argv[1:])
+assert whole["iterations_this_run"] == 300, whole["iterations_this_run"]
+assert 0 < resumed["iterations_this_run"] < 300, resumed["iterations_this_run"]
+phases = whole["phases"].split(",")
+assert "5. optimize" in phases and len(whole["phase_seconds"]) == len(phases), phases
+assert 0 < whole["seconds_per_iteration"] and max(whole["phase_seconds"]) <= whole["elapsed_seconds"]
+PY
 
 # SIGKILL: no chance to checkpoint; resume from the last periodic checkpoint.
 (
@@ -59,7 +69,7 @@ echo "ok: SIGUSR1 stop and resume gives the identical file"
   run_np 2 "${fit[@]}" --run.resume true --run.keep_checkpoints true > log2.txt
   grep -q "resumed from" log2.txt || fail "SIGKILL: did not resume"
 )
-cmp a/fit.h5 d/fit.h5 || fail "killed and resumed: output differs"
+same a/fit.h5 d/fit.h5 || fail "killed and resumed: output differs"
 echo "ok: SIGKILL and resume gives the identical file"
 
 # Another configuration must not pick up these checkpoints.
@@ -96,7 +106,7 @@ with h5py.File(sys.argv[1], "r+") as f:  # flip one parameter: the checksum no l
 PY
 (cd f && run_np 2 "${fit[@]}" --run.resume true > log.txt)
 grep -q "skipped the damaged checkpoint" f/log.txt || fail "damaged checkpoint not reported"
-cmp a/fit.h5 f/fit.h5 || fail "resumed from the older checkpoint: output differs"
+same a/fit.h5 f/fit.h5 || fail "resumed from the older checkpoint: output differs"
 echo "ok: a damaged checkpoint is skipped for the older one, with the identical result"
 
 # Other data at the same path: refused (this is the last step: it changes data.h5).

@@ -18,6 +18,10 @@ done
 grep -q "exact averaged coefficients in /truth" report-data.txt || fail "report: data"
 grep -q "drift MSE against /truth" report-fit.txt || fail "report: fit"
 grep -q "quantiles of x1 at the horizon" report-forecast.txt || fail "report: forecast"
+grep -q "s per iteration over the 1000 iterations of this run" report-fit.txt ||
+  fail "report: the fit's timings"
+grep -q "5. optimize: " report-fit.txt && grep -q "peak memory" report-data.txt ||
+  fail "report: phase timings"
 status=0
 "$MSFLOW" report qs/report.txt > bad.log 2>&1 || status=$?
 [[ $status -eq 2 && $(grep -c "msflow: error" bad.log) -eq 1 ]] ||

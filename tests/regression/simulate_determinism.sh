@@ -9,7 +9,7 @@ for ranks in 1 2 3; do
 done
 # The output name is part of the stored options: repeat the run under the same name elsewhere.
 mkdir again && (cd again && run_np 2 simulate "${options[@]}" --out np2.h5 > /dev/null)
-cmp np2.h5 again/np2.h5 || fail "two identical 2-rank runs wrote different files"
+same np2.h5 again/np2.h5 || fail "two identical 2-rank runs wrote different files"
 
 "$PYTHON" - <<'PY'
 import h5py, numpy as np, sys

@@ -26,7 +26,9 @@ class PhaseTimer {
   };
   Scope scope(std::string name) { return Scope(*this, std::move(name)); }
   void add(const std::string& name, double seconds);
-  /// Maximum over ranks of each phase, as a table (call on every rank; collective).
+  /// Each phase's wall time, the maximum over ranks (call on every rank; collective).
+  std::vector<std::pair<std::string, double>> max_over_ranks(MPI_Comm comm) const;
+  /// max_over_ranks() as a table (collective).
   std::string summary(MPI_Comm comm) const;
 
  private:

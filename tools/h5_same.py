@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """h5_same.py A.h5 B.h5 [--ignore NAME ...]: exit 0 if every dataset and attribute of A equals
 B's bit for bit (same names, shapes, dtypes and bytes), else print the differences and exit 1.
-Root attributes named with --ignore (e.g. mpi_size) are skipped."""
+Root attributes named with --ignore (e.g. mpi_size) are skipped, and so is the group /timings
+(wall-clock figures: the one part of an output that is not reproducible)."""
 import sys
 
 import h5py
@@ -15,6 +16,8 @@ def items(f, ignore):
             found["/@" + key] = value
 
     def visit(name, obj):
+        if name == "timings" or name.startswith("timings/"):
+            return None
         for key, value in obj.attrs.items():
             found[f"/{name}@{key}"] = value
         if isinstance(obj, h5py.Dataset):
