@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """figures.py DIR: the quickstart's figures from DIR/{data,fit,infer,forecast}.h5 (whichever
 exist), as PNG files in DIR:
-  drift.png     the learned b̄ (posterior median and 50/95% bands when infer ran) against the
+  drift.png     the learned b̄ (with the posterior's 50/95% bands when infer ran) against the
                 exact b̄ of /truth, with the histogram of the observed slow path;
   law.png       the learned one-particle marginal of the fast law against the exact density
                 (tagged: N(c, s²), s² from the model's options);
@@ -47,7 +47,11 @@ if "posterior" in estimate:
     q = estimate["posterior/drift_quantiles"][:, :, 0]
     ax.fill_between(grid, q[0], q[6], color="C0", alpha=0.2, lw=0, label="95% band")
     ax.fill_between(grid, q[2], q[4], color="C0", alpha=0.35, lw=0, label="50% band")
-    ax.plot(grid, q[3], color="C0", lw=1.5, label="posterior median")
+    if estimate["posterior"].attrs.get("bands", "posterior") == "mode":  # centred on the fit
+        ax.plot(grid, estimate["estimate/drift"][:, 0], color="C0", lw=1.5,
+                label="b̄ at the fit's optimum")
+    else:
+        ax.plot(grid, q[3], color="C0", lw=1.5, label="posterior median")
 else:
     ax.plot(grid, estimate["estimate/drift"][:, 0], color="C0", lw=1.5, label="learned b̄")
 ax.set_xlabel("slow variable x")

@@ -44,7 +44,7 @@ for r in range(first, first + count):
     mse.append(p["estimate"].attrs["drift_mse"])
 coverage = np.array(coverage)
 nominal = np.array([0.5, 0.9, 0.95])
-print(f"{count} data sets; mean 95% band width {np.mean(width):.4f}; posterior-mean drift MSE "
+print(f"{count} data sets; mean 95% band width {np.mean(width):.4f}; drift MSE of /estimate "
       f"median {np.median(mse):.3g}")
 print("| nominal | mean coverage | min | max |")
 print("|---|---|---|---|")

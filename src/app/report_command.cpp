@@ -188,7 +188,11 @@ class Report {
     if (file_.has_attribute("/posterior", "elbo"))
       out_ << "; ELBO " << number(file_.number("/posterior", "elbo"), 10) << " ± "
            << number(file_.number("/posterior", "elbo_standard_error"), 3);
-    out_ << "\n  mean width of the 95% band of b̄ "
+    const std::string bands = file_.text("/posterior", "bands");
+    out_ << "\n  bands of b̄ centred on "
+         << (bands == "mode" ? "b̄ at the fit's optimum (--infer.bands mode)"
+                             : "the posterior's own quantiles")
+         << "; mean width of the 95% band "
          << number(file_.number("/posterior", "drift_band95_mean_width")) << "\n";
     const std::vector<double> coverage = file_.values("/posterior/coverage");
     if (coverage.size() == 3)

@@ -59,6 +59,11 @@ void declare_infer_options(OptionCatalog& catalog) {
            "location/log-scale layer, which the fit leaves unpenalized: without it the posterior "
            "along the directions the data do not see would be improper")
       .add("samples", "200", "posterior draws S of b̄ (and Σ̄) stored and summarized")
+      .add("bands", "mode",
+           "centre of the bands of b̄: mode (the draws shifted pointwise so that their mean is "
+           "b̄ at the fit's optimum, which /estimate then is: calibrated coverage in "
+           "docs/studies/calibration.md) or posterior (the draws as they are, /estimate their "
+           "mean; the posterior's skew in the sparsely visited tails biases that mean)")
       .add("elbo_draws", "64", "vi: draws of the final ELBO estimate and its standard error")
       .add("seed", "1", "seed of the posterior draws, the subspace and the chains")
       .add("chains", "4", "mcmc: independent chains")
@@ -99,6 +104,8 @@ InferSettings read_infer_settings(const Config& config) {
   if (settings.params != Coverage::kPhysical)
     settings.affine_prior_sd = options.positive("affine_prior_sd");
   settings.samples = static_cast<int>(options.integer("samples", 2, 100000));
+  settings.bands =
+      options.choice("bands", {"mode", "posterior"}) == "mode" ? Bands::kMode : Bands::kPosterior;
   settings.seed = options.seed("seed");
   if (settings.method == Method::kVariational) {
     settings.draws = static_cast<int>(options.integer("draws", 1, 4096));

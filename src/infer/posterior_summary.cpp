@@ -33,6 +33,15 @@ std::vector<double> FieldDraws::mean() const {
   return out;
 }
 
+void FieldDraws::recentre(const std::vector<double>& centre) {
+  const std::vector<double> current = mean();
+  for (Eigen::Index s = 0; s < draws; ++s)
+    for (Eigen::Index i = 0; i < size; ++i) {
+      const auto k = static_cast<std::size_t>(i);
+      values[static_cast<std::size_t>(s * size + i)] += centre[k] - current[k];
+    }
+}
+
 std::vector<double> FieldDraws::quantiles() const {
   const auto& levels = quantile_levels();
   std::vector<double> out(levels.size() * static_cast<std::size_t>(size));

@@ -79,6 +79,20 @@ TEST(InferSummary, QuantilesMeanAndCoverage) {
   EXPECT_DOUBLE_EQ(masked[0], 0.0);
 }
 
+TEST(InferSummary, RecentreMovesTheMeanAndKeepsTheSpread) {
+  FieldDraws draws{4, 2, {1, 10, 2, 20, 3, 30, 6, 60}};  // means 3 and 30
+  const auto before = draws.quantiles();
+  draws.recentre({0.5, -7});
+  const auto mean = draws.mean();
+  EXPECT_NEAR(mean[0], 0.5, 1e-15);
+  EXPECT_NEAR(mean[1], -7, 1e-14);
+  const auto after = draws.quantiles();
+  for (std::size_t level = 0; level < after.size() / 2; ++level) {
+    EXPECT_NEAR(after[2 * level] - before[2 * level], 0.5 - 3, 1e-14);
+    EXPECT_NEAR(after[2 * level + 1] - before[2 * level + 1], -7 - 30, 1e-13);
+  }
+}
+
 TEST(InferSummary, ParameterSummary) {
   const ParameterPosterior p = summarize_parameter("a", {1, 2, 3, 4});
   EXPECT_DOUBLE_EQ(p.mean, 2.5);

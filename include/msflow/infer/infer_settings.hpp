@@ -24,6 +24,12 @@ std::string to_string(Coverage coverage);
 
 enum class Method { kVariational, kMetropolis };
 
+/// Where the bands of b̄ are centred (docs/method.md, "Bands").
+enum class Bands {
+  kPosterior,  ///< the draws as they are: the posterior's own quantiles, /estimate its mean
+  kMode,       ///< the draws shifted so that their mean is b̄ at the fit's optimum ϑ*
+};
+
 struct InferSettings {
   std::string from;  ///< the fit output to start from
   Coverage params = Coverage::kSubspace;
@@ -39,7 +45,8 @@ struct InferSettings {
   double physical_prior_sd = 10;  ///< of each learned physical parameter, unconstrained
   double affine_prior_sd = 3;     ///< of the flow's final location/scale layer (fit: none)
   int samples = 200;              ///< S posterior draws in the output
-  int elbo_draws = 64;            ///< draws of the final ELBO estimate
+  Bands bands = Bands::kMode;
+  int elbo_draws = 64;  ///< draws of the final ELBO estimate
   std::uint64_t seed = 1;
   // Metropolis
   int chains = 4;

@@ -31,6 +31,9 @@ struct FieldDraws {
   std::vector<double> mean() const;
   /// levels × n: quantile (linear interpolation between order statistics) per entry.
   std::vector<double> quantiles() const;
+  /// Shifts every draw of entry i by centre[i] − mean()[i], so that the mean becomes `centre`
+  /// and the spread about it stays the same.
+  void recentre(const std::vector<double>& centre);
 };
 
 /// The fraction of entries `included` (a mask over the n entries; empty: all) whose truth lies in
