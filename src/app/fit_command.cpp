@@ -162,7 +162,7 @@ class FitProblem {
     const double seconds = observer.seconds();
     const double done = static_cast<double>(std::max<std::int64_t>(1, observer.iterations_done()));
     context_.record("iterations_this_run", static_cast<double>(observer.iterations_done()));
-    context_.record("seconds_per_iteration", observer.seconds() / done);
+    context_.record("seconds_per_iteration", seconds / done);
     if (!result.summary.empty()) log().print(result.summary);
     if (objective_->likelihood().averaging() == "exact" && objective_->model().type() == "flow")
       log().print("objective + gradient: ", format_number(seconds / done), " s per evaluation, ",

@@ -271,7 +271,7 @@ class InferProblem {
     const double done = static_cast<double>(std::max<std::int64_t>(1, observer.iterations_done()));
     const double seconds = observer.seconds();  // the optimization alone, not the estimate below
     context_.record("iterations_this_run", static_cast<double>(observer.iterations_done()));
-    context_.record("seconds_per_iteration", observer.seconds() / done);
+    context_.record("seconds_per_iteration", seconds / done);
     elbo_estimate_ = elbo_->estimate(state_->parameters, settings_.elbo_draws);
     log().print("ELBO = ", format_number(elbo_estimate_.value, 10), " ± ",
                 format_number(elbo_estimate_.standard_error, 3), " (", settings_.elbo_draws,

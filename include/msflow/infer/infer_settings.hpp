@@ -45,8 +45,8 @@ struct InferSettings {
   double physical_prior_sd = 10;  ///< of each learned physical parameter, unconstrained
   double affine_prior_sd = 3;     ///< of the flow's final location/scale layer (fit: none)
   int samples = 200;              ///< S posterior draws in the output
-  Bands bands = Bands::kMode;
-  int elbo_draws = 64;  ///< draws of the final ELBO estimate
+  Bands bands = Bands::kMode;     ///< centre of the bands of b̄
+  int elbo_draws = 64;            ///< draws of the final ELBO estimate
   std::uint64_t seed = 1;
   // Metropolis
   int chains = 4;
