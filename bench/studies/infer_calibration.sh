@@ -6,7 +6,9 @@
 # and draws the calibration figure.
 #   bench/studies/infer_calibration.sh OUT_DIR R [infer options...]
 # Environment: MSFLOW (default build/msflow), MPIEXEC (mpirun), RANKS (1), FIRST (1: the first
-# data set's index; seeds 1000 + index).
+# data set's index; seeds 1000 + index), FIT_OPTIONS (extra fit options, e.g.
+# "--fit.learn sigma0 --model.sigma0 0.3": then the coverage of the true physical parameters by
+# their central intervals is printed too).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=${1:?output directory}
@@ -23,7 +25,8 @@ for r in $(seq "$first" $((first + replicates - 1))); do
   "$mpiexec" -n "$ranks" "$msflow" simulate "${model[@]}" --simulate.T 600 \
     --simulate.seed $((1000 + r)) --simulate.progress 0 --out "$out/data-$r.h5" > /dev/null
   "$mpiexec" -n "$ranks" "$msflow" fit "${model[@]}" --data "$out/data-$r.h5" --fit.progress 0 \
-    --fit.seed "$r" --run.checkpoint_dir "$out/ckpt" --out "$out/fit-$r.h5" > /dev/null
+    --fit.seed "$r" --run.checkpoint_dir "$out/ckpt" ${FIT_OPTIONS:-} --out "$out/fit-$r.h5" \
+    > /dev/null
   "$mpiexec" -n "$ranks" "$msflow" infer --infer.from "$out/fit-$r.h5" --infer.progress 0 \
     --infer.seed "$r" --run.checkpoint_dir "$out/ckpt" "$@" --out "$out/infer-$r.h5" \
     > "$out/infer-$r.log"
@@ -52,6 +55,20 @@ for i, level in enumerate(nominal):
     c = coverage[:, i]
     print(f"| {100 * level:.0f}% | {100 * c.mean():.1f}% | {100 * c.min():.0f}% | "
           f"{100 * c.max():.0f}% |")
+# Learned physical parameters: how often the central intervals hold the simulation's value.
+first_file = h5py.File(f"{out}/infer-{first}.h5", "r")
+names = list(first_file["posterior/parameters"]) if "posterior/parameters" in first_file else []
+for name in names:
+    hits, z = [], []
+    for r in range(first, first + count):
+        truth = h5py.File(f"{out}/data-{r}.h5", "r")["model"].attrs[name]
+        samples = h5py.File(f"{out}/infer-{r}.h5", "r")[f"posterior/parameters/{name}/samples"][:]
+        hits.append([np.quantile(samples, (1 - l) / 2) <= truth <= np.quantile(samples, (1 + l) / 2)
+                     for l in nominal])
+        z.append((samples.mean() - truth) / samples.std())
+    print(f"{name} (true value {truth:g}): coverage of its 50/90/95% intervals "
+          f"{' / '.join(f'{100 * v:.0f}%' for v in np.mean(hits, axis=0))}; "
+          f"mean (posterior mean - truth)/sd {np.mean(z):+.2f}")
 fig, ax = plt.subplots(figsize=(4.5, 4.5))
 ax.plot([0.4, 1], [0.4, 1], "k--", lw=1, label="calibrated")
 ax.fill_between([0.4, 1], [0.35, 0.95], [0.45, 1.05], color="0.9", label="±5 points")
