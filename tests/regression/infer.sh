@@ -85,6 +85,22 @@ run_np 1 fit "${model[@]}" --data long.h5 --fit.progress 0 --fit.eval_samples 10
 band=(--infer.progress 0 --infer.samples 100)
 run_np 1 infer --infer.from fit.h5 "${band[@]}" --out band.h5 > band.log
 run_np 1 infer --infer.from fit-long.h5 "${band[@]}" --out band-long.h5 > band-long.log
+run_np 1 infer --infer.from fit.h5 "${band[@]}" --infer.bands posterior --out band-posterior.h5 \
+  > /dev/null
+# bands = mode: the same posterior draws, shifted per grid point onto b̄ at the fit's optimum.
+"$PYTHON" - <<'PY'
+import h5py
+import numpy as np
+mode, post, fit = (h5py.File(name, "r") for name in ("band.h5", "band-posterior.h5", "fit.h5"))
+assert mode["posterior"].attrs["bands"] == "mode" and post["posterior"].attrs["bands"] == "posterior"
+assert np.array_equal(mode["posterior/u_samples"][:], post["posterior/u_samples"][:])
+shift = mode["posterior/drift_samples"][:] - post["posterior/drift_samples"][:]
+assert np.allclose(shift, shift[0], atol=1e-12), "the shift differs between draws"
+assert np.allclose(mode["estimate/drift"][:], fit["estimate/drift"][:], atol=1e-12)
+assert np.allclose(post["estimate/drift"][:], post["posterior/drift_samples"][:].mean(axis=0),
+                   atol=1e-12)
+print(f"bands = mode: draws shifted by up to {np.abs(shift[0]).max():.4f} onto the fit's b̄")
+PY
 "$PYTHON" - <<'PY'
 import h5py
 short = h5py.File("band.h5", "r")["posterior"]
