@@ -61,9 +61,9 @@ void declare_infer_options(OptionCatalog& catalog) {
       .add("samples", "200", "posterior draws S of b̄ (and Σ̄) stored and summarized")
       .add("bands", "mode",
            "centre of the bands of b̄: mode (the draws shifted pointwise so that their mean is "
-           "b̄ at the fit's optimum, which /estimate then is: calibrated coverage in "
-           "docs/studies/calibration.md) or posterior (the draws as they are, /estimate their "
-           "mean; the posterior's skew in the sparsely visited tails biases that mean)")
+           "b̄ at the fit's optimum, which /estimate then is) or posterior (the draws as they "
+           "are, /estimate their mean, which the posterior's skew in sparsely visited regions "
+           "pulls off the mode); coverage of both in docs/studies/calibration.md")
       .add("elbo_draws", "64", "vi: draws of the final ELBO estimate and its standard error")
       .add("seed", "1", "seed of the posterior draws, the subspace and the chains")
       .add("chains", "4", "mcmc: independent chains")

@@ -20,5 +20,5 @@ fail() {
   exit 1
 }
 
-# same A.h5 B.h5: every dataset and attribute equal, bit for bit, except the rank count.
+# same A.h5 B.h5: every dataset and attribute bit for bit, except the rank count and /timings.
 same() { "$PYTHON" "$SOURCE_DIR/tools/h5_same.py" --ignore mpi_size "$@"; }
