@@ -290,13 +290,22 @@ class InferProblem {
                 " adapting + ", metropolis.steps, " steps, the fit's base samples fixed");
     bool stopped = false;
     const double start = MPI_Wtime();
+    double last_progress = start;
+    const std::int64_t total = metropolis.burnin + metropolis.steps;
     chains_ = infer::run_metropolis(
         *groups_, static_cast<int>(space_->dim()), metropolis,
         [&](const VectorXd& u) {
           VectorXd gradient;
           return objective_->evaluate(space_->point(u), 0, gradient);
         },
-        [&](std::int64_t) {
+        [&](std::int64_t step) {
+          const double now = MPI_Wtime();
+          if (settings_.mcmc_progress > 0 && now - last_progress >= settings_.mcmc_progress) {
+            last_progress = now;  // rank 0 prints; the decision needs no agreement
+            log().print("mcmc step ", step, " of ", total,
+                        step < metropolis.burnin ? " (adapting)" : "", ", ",
+                        format_number(now - start, 3), " s");
+          }
           int signalled = StopRequest::received_signal() != 0 ? 1 : 0;
           MPI_Allreduce(MPI_IN_PLACE, &signalled, 1, MPI_INT, MPI_MAX, context_.comm());
           stopped = stopped || signalled != 0;

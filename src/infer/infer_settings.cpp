@@ -117,6 +117,7 @@ InferSettings read_infer_settings(const Config& config) {
     settings.chains = static_cast<int>(options.integer("chains", 1, 4096));
     settings.steps = options.integer("steps", 10, 100000000);
     settings.burnin = options.integer("burnin", 0, 100000000);
+    settings.mcmc_progress = options.nonnegative("progress");
   }
   settings.run = read_run_settings(config);
   return settings;

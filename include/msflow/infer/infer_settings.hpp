@@ -52,6 +52,7 @@ struct InferSettings {
   int chains = 4;
   std::int64_t steps = 2000;  ///< per chain, after the burn-in
   std::int64_t burnin = 500;
+  double mcmc_progress = 10;  ///< seconds between progress lines (0: none)
   flow::FlowSettings posterior_flow;
   optim::OptimizerSettings optimizer;
   RunSettings run;
