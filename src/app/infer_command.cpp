@@ -364,9 +364,6 @@ class InferProblem {
     infer::share_rows(context_.comm(), rows, samples, width,
                       [&](long long s) { return s % context_.size() == context_.rank(); });
     model.set_parameters(space_->center());
-    std::vector<double> mode_drift(static_cast<std::size_t>(drift_size));
-    model.evaluate(grid.points.data(), static_cast<std::size_t>(g), mode_drift.data(),
-                   diffusion.data());
     auto field = [&](Index offset, Index size) {
       infer::FieldDraws draws{samples, size,
                               std::vector<double>(static_cast<std::size_t>(samples * size))};
@@ -378,7 +375,12 @@ class InferProblem {
     drift_draws_ = field(0, drift_size);
     // The posterior is skewed where the data are sparse, and its mean sits off the mode there
     // (docs/studies/calibration.md): bands = the posterior's spread about b̄ at ϑ*.
-    if (settings_.bands == infer::Bands::kMode) drift_draws_.recentre(mode_drift);
+    if (settings_.bands == infer::Bands::kMode) {
+      std::vector<double> mode_drift(static_cast<std::size_t>(drift_size));
+      model.evaluate(grid.points.data(), static_cast<std::size_t>(g), mode_drift.data(),
+                     diffusion.data());  // the model is at ϑ* again (set above)
+      drift_draws_.recentre(mode_drift);
+    }
     if (learned_diffusion) diffusion_draws_ = field(drift_size, diffusion_size);
     for (std::size_t p = 0; p < physical.size(); ++p) {
       std::vector<double> values(static_cast<std::size_t>(samples));
