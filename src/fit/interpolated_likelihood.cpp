@@ -5,8 +5,10 @@
 #include <sstream>
 
 #include "msflow/core/constants.hpp"
+#include "msflow/core/error.hpp"
 #include "msflow/core/small_matrix.hpp"
 #include "msflow/fit/gaussian_transition.hpp"
+#include "msflow/fit/second_order_transition.hpp"
 #include "msflow/parallel/exact_sum.hpp"
 
 namespace msflow::fit {
@@ -89,6 +91,75 @@ double interpolated_transitions(const InterpolationGrid& grid, const TransitionW
   return value;
 }
 
+/// As interpolated_transitions, with the second-order density (fit/second_order_transition.hpp)
+/// and a Σ̄ equal at every node: b̄, J = ∇b̄ and h = Σ̄:∇²b̄ come from the cubic stencil's weights
+/// and their derivatives, so each transition's adjoints reach the node values through all three.
+template <int D>
+double second_order_transitions(const InterpolationGrid& grid, const TransitionWindow& window,
+                                IndexRange range, const std::vector<double>& node_drift,
+                                const std::vector<double>& node_diffusion, double log_dt_sum,
+                                double* drift_adjoint, double* diffusion_adjoint,
+                                std::size_t& first_node, std::size_t& last_node) {
+  constexpr int kCubic = D == 1 ? 4 : D == 2 ? 16 : 64, kLinear = 1 << D, kEntries = D * D;
+  const double* sigma = node_diffusion.data();  // uniform: the first node's Σ̄ is every node's
+  double inverse[kEntries];
+  const double log_det = spd_inverse(sigma, D, inverse);
+  double value = 0;
+  std::size_t cubic_node[kCubic], linear_node[kLinear];
+  double weight[kCubic], gradient[kCubic * D], hessian[kCubic * D * D], linear_weight[kLinear];
+  double laplacian[kCubic];  // Σ̄:∇²weight_i
+  for (std::size_t k = range.begin; k < range.end; ++k) {
+    const double* x = &window.start[k * D];
+    const double dt = window.dt[k];
+    grid.cubic_derivatives_fixed<D>(x, cubic_node, weight, gradient, hessian);
+    grid.linear_fixed<D>(x, linear_node, linear_weight);
+    first_node = std::min(first_node, cubic_node[0]);
+    last_node = std::max(last_node, cubic_node[kCubic - 1]);
+    double drift[D] = {}, jacobian[kEntries] = {}, curvature[D] = {};
+    for (int i = 0; i < kCubic; ++i) {
+      double sum = 0;
+      for (int e = 0; e < kEntries; ++e)
+        sum += sigma[e] * hessian[i * kEntries + e];
+      laplacian[i] = sum;
+      const double* c = &node_drift[cubic_node[i] * D];
+      for (int a = 0; a < D; ++a) {
+        drift[a] += weight[i] * c[a];
+        curvature[a] += laplacian[i] * c[a];
+        for (int b = 0; b < D; ++b)
+          jacobian[a * D + b] += gradient[i * D + b] * c[a];
+      }
+    }
+    const SecondOrderTerm<D> term = second_order_transition<D>(&window.increment[k * D], dt, drift,
+                                                               jacobian, curvature, inverse);
+    value += term.value;
+    double sigma_adjoint[kEntries];  // ∂/∂Σ̄: the quadratic's, the normalization's, and h's
+    for (int a = 0; a < D; ++a)
+      for (int b = 0; b < D; ++b)
+        sigma_adjoint[a * D + b] =
+            0.5 * inverse[a * D + b] - 0.5 * term.solved[a] * term.solved[b] / dt;
+    for (int i = 0; i < kCubic; ++i) {
+      double* adjoint = &drift_adjoint[cubic_node[i] * D];
+      const double* c = &node_drift[cubic_node[i] * D];
+      double curvature_weight = 0;  // Σ_a ∂f/∂h_a c_ia, the factor of ∂h/∂Σ̄
+      for (int a = 0; a < D; ++a) {
+        double sum = weight[i] * term.drift_adjoint[a] + laplacian[i] * term.curvature_adjoint[a];
+        for (int b = 0; b < D; ++b)
+          sum += gradient[i * D + b] * term.jacobian_adjoint[a * D + b];
+        adjoint[a] += sum;
+        curvature_weight += term.curvature_adjoint[a] * c[a];
+      }
+      for (int e = 0; e < kEntries; ++e)
+        sigma_adjoint[e] += curvature_weight * hessian[i * kEntries + e];
+    }
+    for (int i = 0; i < kLinear; ++i)
+      for (int e = 0; e < kEntries; ++e)
+        diffusion_adjoint[linear_node[i] * kEntries + e] += linear_weight[i] * sigma_adjoint[e];
+  }
+  value += 0.5 * (D * (kLogTwoPi * static_cast<double>(range.size()) + log_dt_sum) +
+                  log_det * static_cast<double>(range.size()));
+  return value;
+}
+
 }  // namespace
 
 InterpolationError interpolation_error(AveragedModel& model, const InterpolationGrid& grid,
@@ -125,11 +196,13 @@ InterpolationError interpolation_error(AveragedModel& model, const Interpolation
 
 InterpolatedLikelihood::InterpolatedLikelihood(MPI_Comm comm,
                                                std::shared_ptr<const TransitionWindow> window,
-                                               InterpolationGrid grid, const AveragedModel& model)
+                                               InterpolationGrid grid, const AveragedModel& model,
+                                               TransitionDensity transition)
     : Likelihood(std::move(window)),
       comm_(comm),
       grid_(std::move(grid)),
-      nodes_(node_blocks(grid_.node_count())) {
+      nodes_(node_blocks(grid_.node_count())),
+      transition_(transition) {
   const TransitionWindow& w = *window_;
   const int d = w.dim;
   int rank = 0, size = 1;
@@ -171,7 +244,8 @@ InterpolatedLikelihood::InterpolatedLikelihood(MPI_Comm comm,
   node_weights_ = weights.values();
   for (double& weight : node_weights_)
     weight /= static_cast<double>(w.total);
-  if (model.diffusion_is_fixed() && TransitionMoments::affordable(grid_, w.total))
+  if (transition_ == TransitionDensity::kEuler && model.diffusion_is_fixed() &&
+      TransitionMoments::affordable(grid_, w.total))
     moments_.emplace(comm_, grid_, w);
 }
 
@@ -208,6 +282,20 @@ double InterpolatedLikelihood::pass_over_transitions(std::vector<double>& drift_
   // [−ln L, node drift adjoints, node diffusion adjoints]
   ExactSum sums(1 + drift_size + nodes * d * d);
   std::vector<double> drift(drift_size, 0.0), diffusion(nodes * d * d, 0.0);
+  const bool second_order = transition_ == TransitionDensity::kSecondOrder;
+  // Every rank holds all node values, so every rank throws here or none does.
+  if (second_order &&
+      !std::equal(node_diffusion_.begin() + d * d, node_diffusion_.end(), node_diffusion_.begin()))
+    throw InputError(
+        "option --fit.transition second-order: needs a Σ̄ that does not depend on x (this "
+        "model's differs between grid nodes); use --fit.transition euler");
+  const auto pass = [&](auto euler, auto second, IndexRange block, double log_dt,
+                        std::size_t& first, std::size_t& last) {
+    return second_order ? second(grid_, w, block, node_drift_, node_diffusion_, log_dt,
+                                 drift.data(), diffusion.data(), first, last)
+                        : euler(grid_, w, block, node_drift_, node_diffusion_, log_dt, drift.data(),
+                                diffusion.data(), first, last);
+  };
   for (std::size_t b = w.my_blocks.begin; b < w.my_blocks.end; ++b) {
     const IndexRange block = w.local_block(b);
     const double log_dt = block_log_dt_[b - w.my_blocks.begin];
@@ -215,16 +303,16 @@ double InterpolatedLikelihood::pass_over_transitions(std::vector<double>& drift_
     double value = 0;
     switch (d) {
       case 1:
-        value = interpolated_transitions<1>(grid_, w, block, node_drift_, node_diffusion_, log_dt,
-                                            drift.data(), diffusion.data(), first, last);
+        value = pass(interpolated_transitions<1>, second_order_transitions<1>, block, log_dt, first,
+                     last);
         break;
       case 2:
-        value = interpolated_transitions<2>(grid_, w, block, node_drift_, node_diffusion_, log_dt,
-                                            drift.data(), diffusion.data(), first, last);
+        value = pass(interpolated_transitions<2>, second_order_transitions<2>, block, log_dt, first,
+                     last);
         break;
       default:
-        value = interpolated_transitions<3>(grid_, w, block, node_drift_, node_diffusion_, log_dt,
-                                            drift.data(), diffusion.data(), first, last);
+        value = pass(interpolated_transitions<3>, second_order_transitions<3>, block, log_dt, first,
+                     last);
     }
     sums.add(0, value);
     if (first > last) continue;
@@ -297,6 +385,10 @@ std::string InterpolatedLikelihood::describe() const {
   if (moments_)
     out << "; fixed Σ̄: likelihood from the transitions' moments in " << moments_->visited_cells()
         << " visited cells";
+  out << "; transition density "
+      << (transition_ == TransitionDensity::kEuler ? "Euler–Maruyama"
+                                                   : "second-order (Itô–Taylor mean and covariance "
+                                                     "to O(Δ²))");
   return out.str();
 }
 

@@ -20,6 +20,9 @@ LikelihoodSettings read_likelihood_settings(const Config& config, const std::str
   settings.tolerance = options.positive("tolerance");
   if (const auto nodes = options.integer_or_auto("nodes", 1, 100000))
     settings.nodes = static_cast<int>(*nodes);
+  settings.transition = options.choice("transition", {"euler", "second-order"}) == "euler"
+                            ? TransitionDensity::kEuler
+                            : TransitionDensity::kSecondOrder;
   return settings;
 }
 
@@ -27,9 +30,13 @@ LikelihoodChoice make_likelihood(const LikelihoodSettings& settings, MPI_Comm co
                                  std::shared_ptr<const TransitionWindow> window, const Box& visited,
                                  AveragedModel& model) {
   const int d = window->dim;
+  const bool second_order = settings.transition == TransitionDensity::kSecondOrder;
   LikelihoodChoice choice;
   if (settings.averaging == Averaging::kExact ||
       (settings.averaging == Averaging::kAuto && d > kMaxSlowDim)) {
+    require(!second_order,
+            "option --fit.transition second-order: needs --fit.averaging "
+            "interpolated (it uses the interpolant's derivatives; d <= 3)");
     choice.likelihood = std::make_unique<ExactLikelihood>(comm, std::move(window));
     return choice;
   }
@@ -37,8 +44,8 @@ LikelihoodChoice make_likelihood(const LikelihoodSettings& settings, MPI_Comm co
           "option --fit.averaging interpolated: needs d <= 3 (d = " + std::to_string(d) + ")");
   if (settings.nodes) {
     InterpolationGrid grid(visited, *settings.nodes);
-    choice.likelihood =
-        std::make_unique<InterpolatedLikelihood>(comm, std::move(window), std::move(grid), model);
+    choice.likelihood = std::make_unique<InterpolatedLikelihood>(
+        comm, std::move(window), std::move(grid), model, settings.transition);
     return choice;
   }
   // Coarse to fine; the caps keep the node count (intervals + 3)^d near 4e3–3e4. Fewer than 32
@@ -54,15 +61,15 @@ LikelihoodChoice make_likelihood(const LikelihoodSettings& settings, MPI_Comm co
            << format_number(error.diffusion) << " (Σ̄); tolerance "
            << format_number(settings.tolerance);
       choice.note = note.str();
-      choice.likelihood =
-          std::make_unique<InterpolatedLikelihood>(comm, std::move(window), std::move(grid), model);
+      choice.likelihood = std::make_unique<InterpolatedLikelihood>(
+          comm, std::move(window), std::move(grid), model, settings.transition);
       return choice;
     }
     if (intervals * 2 > cap) {
       std::ostringstream message;
       message << "interpolation error " << format_number(error.largest()) << " with " << intervals
               << " intervals per axis, the most --fit.nodes auto tries for d = " << d;
-      if (settings.averaging == Averaging::kAuto) {
+      if (settings.averaging == Averaging::kAuto && !second_order) {
         choice.note = "averaging auto chose exact: " + message.str() +
                       " is above a tenth of "
                       "--fit.tolerance " +

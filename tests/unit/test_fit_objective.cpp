@@ -10,6 +10,7 @@
 #include "msflow/fit/gaussian_transition.hpp"
 #include "msflow/fit/interpolated_likelihood.hpp"
 #include "msflow/fit/likelihood_settings.hpp"
+#include "msflow/fit/second_order_transition.hpp"
 
 namespace msflow::fit {
 namespace {
@@ -183,6 +184,51 @@ TEST(FitObjectiveGradient, InterpolatedUnstructuredLearnedDiffusionTwoDimensions
                                 "--fit.model", "unstructured"})});
 }
 
+// The second-order transition density: its adjoints reach the node values through b̄, ∇b̄ and
+// Σ̄:∇²b̄, and σ0 through Σ̄⁻¹ and the curvature term.
+std::vector<std::string> second_order(std::vector<std::string> arguments) {
+  arguments = interpolated(std::move(arguments));
+  arguments.insert(arguments.end(), {"--fit.transition", "second-order"});
+  return arguments;
+}
+
+TEST(FitObjectiveGradient, SecondOrderLearnedParameters) {
+  check_gradient(
+      {"second-order tagged learn A,ell,sigma0",
+       second_order({"--model.name", "tagged", "--model.N", "4", "--fit.learn", "A,ell,sigma0"})});
+}
+
+TEST(FitObjectiveGradient, SecondOrderTwoDimensionsLearnedSigma) {
+  check_gradient({"second-order tagged d=2 learn sigma0",
+                  second_order({"--model.name", "tagged", "--model.d", "2", "--model.N", "3",
+                                "--fit.learn", "sigma0", "--fit.lambda", "0.1"})});
+}
+
+TEST(FitObjectiveGradient, SecondOrderConditionalFlow) {
+  check_gradient(
+      {"second-order tagged-coupled",
+       second_order({"--model.name", "tagged-coupled", "--model.N", "4", "--fit.lambda", "0.1"})});
+}
+
+TEST(FitObjectiveGradient, SecondOrderUnstructuredThreeDimensions) {
+  check_gradient({"second-order unstructured d=3",
+                  second_order({"--model.name", "tagged", "--model.d", "3", "--model.N", "2",
+                                "--fit.model", "unstructured"})});
+}
+
+// Where the density does not apply the run stops with a message naming the option.
+TEST(FitObjectiveSecondOrder, RefusesExactAveragingAndStateDependentDiffusion) {
+  const Config exact = testing::fit_config(
+      {"--model.name", "tagged", "--fit.averaging", "exact", "--fit.transition", "second-order"});
+  EXPECT_THROW(testing::SmallFitProblem(exact, 40).objective(), InputError);
+  const Config sigma =
+      testing::fit_config(second_order({"--model.name", "tagged-sigma", "--model.N", "3"}));
+  testing::SmallFitProblem problem(sigma, 40);
+  Eigen::VectorXd gradient;
+  EXPECT_THROW(problem.objective()->evaluate(problem.averaged->initial_parameters(), 3, gradient),
+               InputError);
+}
+
 // With fine nodes the interpolated objective approaches the exact one: value and gradient agree
 // to the interpolation error (and, for the conditional flow, the penalty averaged over nodes
 // weighted by their share of the observations approaches the penalty over the observations).
@@ -291,6 +337,70 @@ TEST(FitGaussianTransition, ValueAndAdjoints) {
           term.diffusion_adjoint[a * 2 + b] + (a != b ? term.diffusion_adjoint[b * 2 + a] : 0.0);
       EXPECT_NEAR(adjoint, difference, 1e-6);
     }
+}
+
+// The second-order term against central differences in every input (d = 2, non-symmetric J,
+// full Σ̄).
+TEST(FitSecondOrderTransition, AdjointsAgainstCentralDifferences) {
+  const double increment[2] = {0.3, -0.2}, dt = 0.05, drift[2] = {1.0, -0.5};
+  const double jacobian[4] = {-1.5, 0.4, -0.3, -2.2}, curvature[2] = {0.7, -0.4};
+  const double diffusion[4] = {0.5, 0.1, 0.1, 0.3};
+  double inverse[4];
+  spd_inverse(diffusion, 2, inverse);
+  const auto value = [&](const double* b, const double* j, const double* h) {
+    return second_order_transition<2>(increment, dt, b, j, h, inverse).value;
+  };
+  const SecondOrderTerm<2> term =
+      second_order_transition<2>(increment, dt, drift, jacobian, curvature, inverse);
+  const double h = 1e-6;
+  const auto central = [&](const double* base, int size, int i, auto evaluate) {
+    double plus[4], minus[4];
+    std::copy(base, base + size, plus), std::copy(base, base + size, minus);
+    plus[i] += h, minus[i] -= h;
+    return (evaluate(plus) - evaluate(minus)) / (2 * h);
+  };
+  for (int a = 0; a < 2; ++a) {
+    EXPECT_NEAR(
+        term.drift_adjoint[a],
+        central(drift, 2, a, [&](const double* b) { return value(b, jacobian, curvature); }), 1e-6);
+    EXPECT_NEAR(
+        term.curvature_adjoint[a],
+        central(curvature, 2, a, [&](const double* c) { return value(drift, jacobian, c); }), 1e-8);
+  }
+  for (int e = 0; e < 4; ++e)
+    EXPECT_NEAR(
+        term.jacobian_adjoint[e],
+        central(jacobian, 4, e, [&](const double* j) { return value(drift, j, curvature); }), 1e-7);
+}
+
+// For an Ornstein–Uhlenbeck transition (b̄ = −κx, h = 0) the mean and variance the term implies
+// (argmin and inverse curvature in Δx) have relative errors O(Δ²) against the exact ones, where
+// Euler's variance is off by O(Δ): halving Δ divides the second-order variance error by about 4,
+// Euler's by about 2.
+TEST(FitSecondOrderTransition, MatchesTheOrnsteinUhlenbeckMomentsToSecondOrder) {
+  const double kappa = 2.0, sigma2 = 0.25, x = 0.4, inverse = 1 / sigma2, curvature = 0;
+  const double jacobian = -kappa, drift = -kappa * x;
+  double previous_second = 0, previous_euler = 0;
+  for (const double dt : {0.04, 0.02, 0.01}) {
+    const auto f = [&](double dx) {
+      return second_order_transition<1>(&dx, dt, &drift, &jacobian, &curvature, &inverse).value;
+    };
+    // f is quadratic in Δx: its curvature is 1/C and its minimum the mean.
+    const double step = 0.1, f0 = f(0), fp = f(step), fm = f(-step);
+    const double precision = (fp - 2 * f0 + fm) / (step * step);
+    const double mean = -((fp - fm) / (2 * step)) / precision;
+    const double exact_mean = x * (std::exp(-kappa * dt) - 1);
+    const double exact_variance = sigma2 * (1 - std::exp(-2 * kappa * dt)) / (2 * kappa);
+    const double second = std::abs(1 / precision / exact_variance - 1);
+    const double euler = std::abs(sigma2 * dt / exact_variance - 1);
+    EXPECT_LT(std::abs(mean - exact_mean), 0.05 * kappa * kappa * x * dt * dt) << dt;
+    EXPECT_LT(second, 0.1 * euler) << dt;
+    if (previous_second > 0) {
+      EXPECT_NEAR(previous_second / second, 4, 0.5) << dt;
+      EXPECT_NEAR(previous_euler / euler, 2, 0.25) << dt;
+    }
+    previous_second = second, previous_euler = euler;
+  }
 }
 
 }  // namespace

@@ -93,5 +93,70 @@ TEST(InterpolationGrid, ADegenerateAxisStillHasCells) {
   EXPECT_NEAR(interpolate(grid, stencil, constant), 2.0, 1e-14);
 }
 
+// The derivative weights are the derivatives of the cubic interpolant: against central
+// differences of cubic_fixed's interpolant at points inside cells (d = 2 and 3).
+template <int D>
+void expect_derivative_weights_differentiate_the_interpolant() {
+  Box box;
+  for (int a = 0; a < D; ++a)
+    box.lo.push_back(-1.0 + 0.2 * a), box.hi.push_back(0.8 + 0.3 * a);
+  const InterpolationGrid grid(box, 5);
+  const auto f = [](const double* x) {
+    double value = 0;
+    for (int a = 0; a < D; ++a)
+      value += std::sin(1.3 * x[a] + a) * std::cos(0.7 * x[(a + 1) % D]);
+    return value;
+  };
+  constexpr int K = D == 2 ? 16 : 64;
+  const auto interpolant = [&](const double* x) {
+    std::size_t node[K];
+    double weight[K], value = 0;
+    grid.cubic_fixed<D>(x, node, weight);
+    for (int i = 0; i < K; ++i)
+      value += weight[i] * f(&grid.nodes()[node[i] * D]);
+    return value;
+  };
+  const double x[3] = {-0.37, 0.41, 0.93};
+  std::size_t node[K], plain_node[K];
+  double weight[K], plain_weight[K], gradient[K * D], hessian[K * D * D];
+  grid.cubic_derivatives_fixed<D>(x, node, weight, gradient, hessian);
+  grid.cubic_fixed<D>(x, plain_node, plain_weight);
+  const double h = 1e-4;
+  for (int i = 0; i < K; ++i) {
+    EXPECT_EQ(node[i], plain_node[i]);
+    EXPECT_EQ(weight[i], plain_weight[i]);
+  }
+  for (int b = 0; b < D; ++b) {
+    double value = 0;
+    for (int i = 0; i < K; ++i)
+      value += gradient[i * D + b] * f(&grid.nodes()[node[i] * D]);
+    double plus[3] = {x[0], x[1], x[2]}, minus[3] = {x[0], x[1], x[2]};
+    plus[b] += h, minus[b] -= h;
+    EXPECT_NEAR(value, (interpolant(plus) - interpolant(minus)) / (2 * h), 1e-7) << b;
+    for (int c = 0; c < D; ++c) {
+      double second = 0;
+      for (int i = 0; i < K; ++i)
+        second += hessian[(i * D + b) * D + c] * f(&grid.nodes()[node[i] * D]);
+      // ∂_c of the analytic ∂_b, by central differences of the gradient weights.
+      const auto derivative = [&](const double* at) {
+        std::size_t n[K];
+        double w[K], g[K * D], hh[K * D * D], sum = 0;
+        grid.cubic_derivatives_fixed<D>(at, n, w, g, hh);
+        for (int i = 0; i < K; ++i)
+          sum += g[i * D + b] * f(&grid.nodes()[n[i] * D]);
+        return sum;
+      };
+      double up[3] = {x[0], x[1], x[2]}, down[3] = {x[0], x[1], x[2]};
+      up[c] += h, down[c] -= h;
+      EXPECT_NEAR(second, (derivative(up) - derivative(down)) / (2 * h), 1e-6) << b << c;
+    }
+  }
+}
+
+TEST(InterpolationGrid, DerivativeWeightsDifferentiateTheInterpolant) {
+  expect_derivative_weights_differentiate_the_interpolant<2>();
+  expect_derivative_weights_differentiate_the_interpolant<3>();
+}
+
 }  // namespace
 }  // namespace msflow::fit

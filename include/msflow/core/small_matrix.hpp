@@ -64,4 +64,34 @@ inline double spd_inverse(const double* a, int d, double* inverse) {
   return log_det;
 }
 
+/// Inverse (row-major d×d) of a general a by cofactors, and det a; `inverse` is left unset when
+/// det a = 0 (the caller decides what a singular a means).
+inline double general_inverse(const double* a, int d, double* inverse) {
+  double det = 0;
+  if (d == 1) {
+    det = a[0];
+    if (det != 0) inverse[0] = 1 / det;
+    return det;
+  }
+  if (d == 2) {
+    det = a[0] * a[3] - a[1] * a[2];
+    if (det == 0) return det;
+    inverse[0] = a[3] / det, inverse[1] = -a[1] / det;
+    inverse[2] = -a[2] / det, inverse[3] = a[0] / det;
+    return det;
+  }
+  double cofactor[9];
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 3; ++j) {
+      const int i1 = (i + 1) % 3, i2 = (i + 2) % 3, j1 = (j + 1) % 3, j2 = (j + 2) % 3;
+      cofactor[i * 3 + j] = a[i1 * 3 + j1] * a[i2 * 3 + j2] - a[i1 * 3 + j2] * a[i2 * 3 + j1];
+    }
+  det = a[0] * cofactor[0] + a[1] * cofactor[1] + a[2] * cofactor[2];
+  if (det == 0) return det;
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 3; ++j)
+      inverse[i * 3 + j] = cofactor[j * 3 + i] / det;  // the adjugate is the cofactors' transpose
+  return det;
+}
+
 }  // namespace msflow

@@ -32,10 +32,11 @@ InterpolationError interpolation_error(AveragedModel& model, const Interpolation
 
 class InterpolatedLikelihood final : public Likelihood {
  public:
-  /// Collective. Uses the transitions' moments when `model`'s Σ̄ is fixed and they are
-  /// affordable.
+  /// Collective. Uses the transitions' moments when `model`'s Σ̄ is fixed, they are affordable
+  /// and the density is Euler's.
   InterpolatedLikelihood(MPI_Comm comm, std::shared_ptr<const TransitionWindow> window,
-                         InterpolationGrid grid, const AveragedModel& model);
+                         InterpolationGrid grid, const AveragedModel& model,
+                         TransitionDensity transition = TransitionDensity::kEuler);
   DataTermSums evaluate(AveragedModel& model) override;
   std::string describe() const override;
   std::string averaging() const override { return "interpolated"; }
@@ -60,6 +61,7 @@ class InterpolatedLikelihood final : public Likelihood {
   std::vector<double> block_log_dt_;  ///< Σ ln Δ_k per transition block of this rank
   std::optional<TransitionMoments> moments_;
   std::vector<double> node_drift_, node_diffusion_;
+  TransitionDensity transition_;
 };
 
 }  // namespace msflow::fit

@@ -43,6 +43,13 @@ class InterpolationGrid {
   void cubic_fixed(const double* x, std::size_t* node, double* weight) const;
   template <int D>
   void linear_fixed(const double* x, std::size_t* node, double* weight) const;
+  /// cubic_fixed's nodes and weights with their derivatives in x, for the interpolant's
+  /// gradient and Hessian: gradient[i·D + b] = ∂weight[i]/∂x_b, hessian[(i·D + b)·D + c] =
+  /// ∂²weight[i]/∂x_b∂x_c (Catmull–Rom: the gradient is continuous, the Hessian jumps at cell
+  /// faces).
+  template <int D>
+  void cubic_derivatives_fixed(const double* x, std::size_t* node, double* weight, double* gradient,
+                               double* hessian) const;
 
  private:
   /// Cell index c ∈ [0, intervals − 1] and offset s ∈ [0, 1] of x along `axis` (clamped).
@@ -82,6 +89,59 @@ void InterpolationGrid::cubic_fixed(const double* x, std::size_t* node, double* 
     }
     node[i] = index;
     weight[i] = product;
+  }
+}
+
+template <int D>
+void InterpolationGrid::cubic_derivatives_fixed(const double* x, std::size_t* node, double* weight,
+                                                double* gradient, double* hessian) const {
+  std::size_t first[D];
+  double w[D][4], w1[D][4], w2[D][4];  // the 1-D weights and their first and second x-derivatives
+  for (int a = 0; a < D; ++a) {
+    int cell;
+    double s;
+    locate(x, a, cell, s);
+    first[a] = static_cast<std::size_t>(cell);
+    const double s2 = s * s, s3 = s2 * s, h = inverse_spacing_[a], h2 = h * h;
+    w[a][0] = 0.5 * (-s3 + 2 * s2 - s);
+    w[a][1] = 0.5 * (3 * s3 - 5 * s2 + 2);
+    w[a][2] = 0.5 * (-3 * s3 + 4 * s2 + s);
+    w[a][3] = 0.5 * (s3 - s2);
+    w1[a][0] = 0.5 * (-3 * s2 + 4 * s - 1) * h;
+    w1[a][1] = 0.5 * (9 * s2 - 10 * s) * h;
+    w1[a][2] = 0.5 * (-9 * s2 + 8 * s + 1) * h;
+    w1[a][3] = 0.5 * (3 * s2 - 2 * s) * h;
+    w2[a][0] = (-3 * s + 2) * h2;
+    w2[a][1] = (9 * s - 5) * h2;
+    w2[a][2] = (-9 * s + 4) * h2;
+    w2[a][3] = (3 * s - 1) * h2;
+  }
+  constexpr int kCount = D == 1 ? 4 : D == 2 ? 16 : 64;
+  const auto stride = static_cast<std::size_t>(per_axis_);
+  for (int i = 0; i < kCount; ++i) {
+    std::size_t index = 0;
+    int k[D], rest = i;
+    for (int a = 0; a < D; ++a) {
+      k[a] = rest % 4;
+      rest /= 4;
+      index = index * stride + first[a] + static_cast<std::size_t>(k[a]);
+    }
+    node[i] = index;
+    // A product over the axes with axis b (and c) differentiated.
+    const auto product = [&](int b, int c) {
+      double value = 1;
+      for (int a = 0; a < D; ++a) {
+        const int order = (a == b) + (a == c);
+        value *= order == 0 ? w[a][k[a]] : order == 1 ? w1[a][k[a]] : w2[a][k[a]];
+      }
+      return value;
+    };
+    weight[i] = product(-1, -1);
+    for (int b = 0; b < D; ++b) {
+      gradient[i * D + b] = product(b, -1);
+      for (int c = 0; c < D; ++c)
+        hessian[(i * D + b) * D + c] = product(b, c);
+    }
   }
 }
 

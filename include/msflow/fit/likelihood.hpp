@@ -20,6 +20,11 @@
 
 namespace msflow::fit {
 
+/// The density of one transition: Euler–Maruyama (the paper's), or Gaussian with the Itô–Taylor
+/// mean and covariance to O(Δ²) (fit/second_order_transition.hpp; interpolated averaging and a
+/// Σ̄ that does not depend on x).
+enum class TransitionDensity { kEuler, kSecondOrder };
+
 /// What a likelihood evaluation sums over all ranks.
 struct DataTermSums {
   double negative_log_likelihood = 0;

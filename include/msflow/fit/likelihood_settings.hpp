@@ -18,6 +18,7 @@ struct LikelihoodSettings {
   Averaging averaging = Averaging::kAuto;
   double tolerance = 1e-4;   ///< largest interpolation error of b̄, Σ̄ entries
   std::optional<int> nodes;  ///< intervals per axis (auto: searched)
+  TransitionDensity transition = TransitionDensity::kEuler;
 };
 
 LikelihoodSettings read_likelihood_settings(const Config& config,
@@ -32,7 +33,8 @@ struct LikelihoodChoice {
 /// and a grid meets the tolerance at the starting parameters, else exact. With nodes = auto the
 /// grid is the coarsest of 32, 64, … intervals per axis (d = 3: 16, 32) whose interpolation
 /// error at `model`'s current parameters is within a tenth of the tolerance (the start is
-/// broad; the learned law usually gives b̄ sharper features). Collective.
+/// broad; the learned law usually gives b̄ sharper features). The second-order transition density
+/// needs interpolated averaging (InputError otherwise). Collective.
 LikelihoodChoice make_likelihood(const LikelihoodSettings& settings, MPI_Comm comm,
                                  std::shared_ptr<const TransitionWindow> window, const Box& visited,
                                  AveragedModel& model);
