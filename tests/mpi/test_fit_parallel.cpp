@@ -107,6 +107,17 @@ TEST(MpiFitObjective, InterpolatedPassOverTransitionsIsBitwiseRankIndependent) {
       401);
 }
 
+// The second-order density's pass over the transitions (b̄, ∇b̄, Σ̄:∇²b̄ from the stencil).
+TEST(MpiFitObjective, SecondOrderTransitionIsBitwiseRankIndependent) {
+  expect_rank_independent({"--model.name", "tagged", "--model.N", "3", "--fit.learn", "A,sigma0",
+                           "--fit.averaging", "interpolated", "--fit.nodes", "40",
+                           "--fit.transition", "second-order"});
+  expect_rank_independent(
+      {"--model.name", "tagged", "--model.d", "2", "--model.N", "2", "--fit.averaging",
+       "interpolated", "--fit.nodes", "8", "--fit.transition", "second-order"},
+      801);
+}
+
 TEST(MpiFitObjective, InterpolatedTwoDimensionsIsBitwiseRankIndependent) {
   expect_rank_independent({"--model.name", "tagged", "--model.d", "2", "--model.N", "3",
                            "--fit.averaging", "interpolated", "--fit.nodes", "8"},
