@@ -282,38 +282,25 @@ double InterpolatedLikelihood::pass_over_transitions(std::vector<double>& drift_
   // [−ln L, node drift adjoints, node diffusion adjoints]
   ExactSum sums(1 + drift_size + nodes * d * d);
   std::vector<double> drift(drift_size, 0.0), diffusion(nodes * d * d, 0.0);
-  const bool second_order = transition_ == TransitionDensity::kSecondOrder;
   // Every rank holds all node values, so every rank throws here or none does.
-  if (second_order &&
-      !std::equal(node_diffusion_.begin() + d * d, node_diffusion_.end(), node_diffusion_.begin()))
+  const bool second_order = transition_ == TransitionDensity::kSecondOrder;
+  if (second_order && !node_diffusion_is_uniform())
     throw InputError(
         "option --fit.transition second-order: needs a Σ̄ that does not depend on x (this "
         "model's differs between grid nodes); use --fit.transition euler");
-  const auto pass = [&](auto euler, auto second, IndexRange block, double log_dt,
-                        std::size_t& first, std::size_t& last) {
-    return second_order ? second(grid_, w, block, node_drift_, node_diffusion_, log_dt,
-                                 drift.data(), diffusion.data(), first, last)
-                        : euler(grid_, w, block, node_drift_, node_diffusion_, log_dt, drift.data(),
-                                diffusion.data(), first, last);
-  };
+  using Pass = double (*)(const InterpolationGrid&, const TransitionWindow&, IndexRange,
+                          const std::vector<double>&, const std::vector<double>&, double, double*,
+                          double*, std::size_t&, std::size_t&);
+  const Pass pass =
+      d == 1   ? (second_order ? second_order_transitions<1> : interpolated_transitions<1>)
+      : d == 2 ? (second_order ? second_order_transitions<2> : interpolated_transitions<2>)
+               : (second_order ? second_order_transitions<3> : interpolated_transitions<3>);
   for (std::size_t b = w.my_blocks.begin; b < w.my_blocks.end; ++b) {
     const IndexRange block = w.local_block(b);
     const double log_dt = block_log_dt_[b - w.my_blocks.begin];
     std::size_t first = nodes, last = 0;
-    double value = 0;
-    switch (d) {
-      case 1:
-        value = pass(interpolated_transitions<1>, second_order_transitions<1>, block, log_dt, first,
-                     last);
-        break;
-      case 2:
-        value = pass(interpolated_transitions<2>, second_order_transitions<2>, block, log_dt, first,
-                     last);
-        break;
-      default:
-        value = pass(interpolated_transitions<3>, second_order_transitions<3>, block, log_dt, first,
-                     last);
-    }
+    const double value = pass(grid_, w, block, node_drift_, node_diffusion_, log_dt, drift.data(),
+                              diffusion.data(), first, last);
     sums.add(0, value);
     if (first > last) continue;
     // Only the nodes this block touched are non-zero.
@@ -333,6 +320,12 @@ double InterpolatedLikelihood::pass_over_transitions(std::vector<double>& drift_
   return sums.value(0);
 }
 
+bool InterpolatedLikelihood::node_diffusion_is_uniform() const {
+  const std::size_t entries = static_cast<std::size_t>(window_->dim) * window_->dim;
+  return std::equal(node_diffusion_.begin() + static_cast<std::ptrdiff_t>(entries),
+                    node_diffusion_.end(), node_diffusion_.begin());
+}
+
 DataTermSums InterpolatedLikelihood::evaluate(AveragedModel& model) {
   const int d = window_->dim;
   const std::size_t nodes = grid_.node_count();
@@ -340,8 +333,7 @@ DataTermSums InterpolatedLikelihood::evaluate(AveragedModel& model) {
 
   std::vector<double> drift_adjoint(nodes * d, 0.0), diffusion_adjoint(nodes * d * d, 0.0);
   DataTermSums result;
-  if (moments_ &&
-      std::equal(node_diffusion_.begin() + d * d, node_diffusion_.end(), node_diffusion_.begin())) {
+  if (moments_ && node_diffusion_is_uniform()) {
     // Σ̄ is fixed, so its adjoint is not needed; the moments are already summed over ranks.
     result.negative_log_likelihood = moments_->negative_log_likelihood(
         node_drift_, node_diffusion_.data(), drift_adjoint.data());

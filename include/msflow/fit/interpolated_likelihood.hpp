@@ -47,6 +47,8 @@ class InterpolatedLikelihood final : public Likelihood {
  private:
   /// node_drift_, node_diffusion_ at all nodes: each rank averages its blocks, then Allgatherv.
   void gather_node_averages(AveragedModel& model);
+  /// Σ̄ is the same at every node (known σ, or a learned σ0 of a model whose σ is constant).
+  bool node_diffusion_is_uniform() const;
   /// −ln L with b̄, Σ̄ interpolated from the nodes by a pass over this rank's transition blocks,
   /// summed exactly over ranks; OVERWRITES the node adjoints.
   double pass_over_transitions(std::vector<double>& drift_adjoint,
