@@ -76,10 +76,6 @@ class InferProblem {
     const Config& config = context_.config();
     const SectionReader general(config, "");
     settings_ = infer::read_infer_settings(config);
-    if (variational() && settings_.optimizer.type != "adam")
-      throw InputError(
-          "option --infer.optimizer: the ELBO is a Monte Carlo estimate; only adam "
-          "can follow it");
     fitted_ = std::make_unique<fit::FittedModel>(context_.comm(), settings_.from, option_catalog());
     const Config& fit_config = fitted_->config();
     data_path_ = general.has("data") && !general.text("data").empty()

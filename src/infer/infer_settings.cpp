@@ -71,7 +71,7 @@ void declare_infer_options(OptionCatalog& catalog) {
       .add("burnin", "500", "mcmc: steps per chain that adapt the proposal and are discarded");
   // 3e-3 gave a higher final ELBO than 1e-2 (by 0.2–2.9, standard errors 0.2–0.3) on three
   // tuning data sets (docs/studies/calibration.md).
-  optim::declare_optimizer_options(catalog, "infer", "3e-3");
+  optim::declare_optimizer_options(catalog, "infer", "3e-3", optim::ObjectiveKind::kMonteCarlo);
   flow::declare_flow_options(catalog, "qflow");
 }
 
@@ -112,7 +112,8 @@ InferSettings read_infer_settings(const Config& config) {
     settings.resample = options.flag("resample");
     settings.elbo_draws = static_cast<int>(options.integer("elbo_draws", 2, 100000));
     settings.posterior_flow = flow::read_flow_settings(config, "qflow");
-    settings.optimizer = optim::read_optimizer_settings(config, "infer");
+    settings.optimizer =
+        optim::read_optimizer_settings(config, "infer", optim::ObjectiveKind::kMonteCarlo);
   } else {
     settings.chains = static_cast<int>(options.integer("chains", 1, 4096));
     settings.steps = options.integer("steps", 10, 100000000);

@@ -10,8 +10,8 @@ std::unique_ptr<Optimizer> make_tao_optimizer(const OptimizerSettings& settings)
 
 const std::vector<OptimizerEntry>& optimizer_registry() {
   static const std::vector<OptimizerEntry> entries = {
-      {"adam", "Adam with fresh Monte Carlo samples every iteration", make_adam_optimizer},
-      {"tao", "PETSc TAO (--<section>.tao_type) on frozen samples", make_tao_optimizer},
+      {"adam", "Adam with fresh Monte Carlo samples every iteration", true, make_adam_optimizer},
+      {"tao", "PETSc TAO (--<section>.tao_type) on frozen samples", false, make_tao_optimizer},
   };
   return entries;
 }

@@ -53,6 +53,7 @@ class Optimizer {
 
 struct OptimizerEntry {
   std::string name, summary;
+  bool follows_monte_carlo_objective;  ///< false: needs the same objective at every call
   std::function<std::unique_ptr<Optimizer>(const OptimizerSettings&)> create;
 };
 const std::vector<OptimizerEntry>& optimizer_registry();

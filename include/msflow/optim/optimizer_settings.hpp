@@ -20,11 +20,18 @@ struct OptimizerSettings {
   double progress_interval = 10;     ///< seconds between progress lines (0: none)
 };
 
+/// Which optimizers a section offers: every registered one, or only those that can follow an
+/// objective estimated afresh by Monte Carlo at every call (the ELBO).
+enum class ObjectiveKind { kDeterministic, kMonteCarlo };
+
 /// Declares them under [section]; `lr` is the section's default learning rate (what measured best
-/// for that problem: the fit's 1e-2, the posterior flow's 3e-3).
+/// for that problem: the fit's 1e-2, the posterior flow's 3e-3). TAO's keys only where TAO is
+/// offered.
 void declare_optimizer_options(OptionCatalog& catalog, const std::string& section,
-                               const std::string& lr = "1e-2");
+                               const std::string& lr = "1e-2",
+                               ObjectiveKind kind = ObjectiveKind::kDeterministic);
 /// Reads and validates them (InputError naming the option), the TAO type included.
-OptimizerSettings read_optimizer_settings(const Config& config, const std::string& section);
+OptimizerSettings read_optimizer_settings(const Config& config, const std::string& section,
+                                          ObjectiveKind kind = ObjectiveKind::kDeterministic);
 
 }  // namespace msflow::optim
