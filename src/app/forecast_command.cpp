@@ -21,6 +21,7 @@
 #include "msflow/infer/posterior_summary.hpp"
 #include "msflow/io/hdf5.hpp"
 #include "msflow/io/output_path.hpp"
+#include "msflow/io/provenance.hpp"
 #include "msflow/io/truth_file.hpp"
 #include "msflow/model/registry.hpp"
 
@@ -152,6 +153,7 @@ class ForecastProblem {
     const fit::FitSettings& fit_settings = fitted_->settings();
     const std::vector<VectorXd> parameters = draw_parameters();
     physical_ = create_model(fitted_->config());
+    choose_reference();
     for (const VectorXd& theta : parameters) {
       models_.push_back(fit::make_averaged_model(fit_settings.model, *physical_));
       models_.back()->set_parameters(theta);
@@ -162,9 +164,36 @@ class ForecastProblem {
         fitted_->is_posterior() ? " posterior draw(s)" : " fitted model", ", ", settings_.paths,
         " paths from x0 = (", join(x0_), "), ", ensemble_settings_.steps, " steps of ",
         format_number(settings_.dt), " to T = ", format_number(settings_.horizon),
-        tabulated_ ? "; with the averaged model of --truth " + truth_path_ + " (interpolated)"
-        : physical_->has_exact_average() ? "; with the exact averaged model"
-                                         : "");
+        tabulated_   ? "; with the averaged model of --truth " + truth_path_ + " (interpolated)"
+        : reference_ ? "; with " + reference_source_
+                     : "");
+    if (!reference_note_.empty()) log().print(reference_note_);
+  }
+
+  /// The exact averaged model the paths are compared with: the one the data were simulated with
+  /// (its /model), else the fit's [model] unless the fit learned some of its parameters (their
+  /// starting values are not the truth).
+  void choose_reference() {
+    if (tabulated_ || !physical_->has_exact_average()) return;
+    auto reference = create_model(fitted_->config());
+    const std::string data = fitted_->config().get_string("data");
+    bool recorded = false;
+    if (!data.empty() && h5::is_hdf5_file(data)) {
+      const h5::File file = h5::File::open_read(context_.comm(), data);
+      recorded = read_model_group(file.id(), *reference);
+    }
+    const auto learned = fitted_->averaged_model().physical_parameters();
+    if (recorded) {
+      reference_source_ = "the exact averaged model of the simulation (/model of " + data + ")";
+    } else if (learned.empty()) {
+      reference_source_ = "the exact averaged model of the fit's [model] options";
+    } else {
+      reference_note_ = "no exact comparison: the fit learned " + learned.front().first +
+                        (learned.size() > 1 ? " and more" : "") + " and its data " + data +
+                        " do not record the values they were simulated with";
+      return;
+    }
+    reference_ = std::move(reference);
   }
 
   /// ϑ of each draw the paths cycle through: the fit's optimum, or infer's posterior draws.
@@ -224,7 +253,7 @@ class ForecastProblem {
     };
     learned_ = forecast::simulate_ensemble(context_.comm(), x0_, ensemble_settings_, learned);
     learned_summary_ = summarize(learned_, settings_.quantiles);
-    if (tabulated_ || physical_->has_exact_average()) {
+    if (tabulated_ || reference_) {
       const forecast::BlockCoefficients exact = [&](std::size_t, std::size_t count,
                                                     const double* points, double* drift,
                                                     double* diffusion) {
@@ -232,7 +261,7 @@ class ForecastProblem {
           if (tabulated_)
             tabulated_->evaluate(points + i * d, drift + i * d, diffusion + i * d * d);
           else
-            physical_->exact_average(points + i * d, drift + i * d, diffusion + i * d * d);
+            reference_->exact_average(points + i * d, drift + i * d, diffusion + i * d * d);
       };
       exact_ = forecast::simulate_ensemble(context_.comm(), x0_, ensemble_settings_, exact);
       exact_summary_ = summarize(*exact_, settings_.quantiles);
@@ -315,7 +344,7 @@ class ForecastProblem {
       write_ensemble(exact, *exact_, *exact_summary_);
       h5::write_attribute(exact, "source",
                           tabulated_ ? "/truth of " + truth_path_ + " (multilinear interpolation)"
-                                     : std::string("the model's closed-form b̄, Σ̄"));
+                                     : reference_source_ + ": its closed-form b̄, Σ̄");
     }
     if (!grid_.points.empty()) {
       const h5::Handle coefficients = h5::create_group(file, "coefficients");
@@ -350,6 +379,8 @@ class ForecastProblem {
   forecast::EnsembleSettings ensemble_settings_;
   std::unique_ptr<fit::FittedModel> fitted_;
   std::unique_ptr<Model> physical_;
+  std::unique_ptr<Model> reference_;  ///< the exact averaged model compared with, if any
+  std::string reference_source_, reference_note_;
   std::unique_ptr<forecast::TabulatedCoefficients> tabulated_;  ///< --truth, if given
   std::string truth_path_;
   std::vector<std::unique_ptr<fit::AveragedModel>> models_;

@@ -35,4 +35,19 @@ void write_model_group(hid_t file, const Model& model) {
   h5::write_attribute(group, "parameters", list);
 }
 
+bool read_model_group(hid_t file, Model& model) {
+  if (!h5::exists(file, "/model")) return false;
+  const h5::Handle group = h5::open_group(file, "/model");
+  if (!h5::has_attribute(group, "name") || !h5::has_attribute(group, "d") ||
+      h5::read_string_attribute(group, "name") != model.name() ||
+      h5::read_int64_attribute(group, "d") != model.slow_dim())
+    return false;
+  const auto names = model.parameter_names();
+  auto values = model.parameters();
+  for (std::size_t i = 0; i < names.size(); ++i)
+    if (h5::has_attribute(group, names[i])) values[i] = h5::read_double_attribute(group, names[i]);
+  model.set_parameters(values);
+  return true;
+}
+
 }  // namespace msflow

@@ -44,3 +44,20 @@ for name in ("from-fit.h5", "from-infer.h5"):
               f"|difference| {abs(q[i] - e[i]):.4f}, bound {bound:.4f}")
         assert abs(q[i] - e[i]) < bound, f"{name}: the {level} quantile is off"
 PY
+
+# ---- a fit that learned sigma0 from a wrong start: the exact model is the simulation's ------------
+# (its /model in data.h5, sigma0 = 0.5), not the fit's [model] options (sigma0 = 0.3): the exact
+# paths are bitwise those of the forecast from the fit above, which shares x0, noise and model.
+run_np 1 fit "${model[@]}" --data data.h5 --fit.progress 0 --fit.eval_samples 256 \
+  --fit.learn sigma0 --model.sigma0 0.3 --fit.iterations 50 --out fit-sigma.h5 > /dev/null
+run_np 1 "${forecast[@]}" --forecast.from fit-sigma.h5 --out from-fit-sigma.h5 > from-fit-sigma.log
+grep -q "exact averaged model of the simulation" from-fit-sigma.log ||
+  fail "the exact comparison does not use the simulation's model"
+"$PYTHON" - <<'PY'
+import h5py
+import numpy as np
+a = h5py.File("from-fit.h5", "r")["forecast/exact"]
+b = h5py.File("from-fit-sigma.h5", "r")["forecast/exact"]
+assert np.array_equal(a["quantiles"][:], b["quantiles"][:]), "exact paths differ"
+print("ok: the exact model of a fit with learned sigma0 is the simulation's")
+PY

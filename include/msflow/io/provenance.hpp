@@ -18,5 +18,8 @@ void write_provenance(hid_t file, MPI_Comm comm, const std::string& schema,
 
 /// /model: name, dimensions, scale separation and the physical parameters η as attributes.
 void write_model_group(hid_t file, const Model& model);
+/// The reverse: if `file` has a /model of `model`'s name and slow dimension, sets every
+/// physical parameter it records (the values a trajectory was simulated with) and returns true.
+bool read_model_group(hid_t file, Model& model);
 
 }  // namespace msflow
