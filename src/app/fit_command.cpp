@@ -100,6 +100,8 @@ class FitProblem {
     averaging_ = likelihood.likelihood->averaging();
     if (context_.config().get_string("fit.averaging") == "auto")
       context_.config().resolve("fit.averaging", averaging_);
+    if (context_.config().get_string("fit.transition") == "auto")
+      context_.config().resolve("fit.transition", fit::transition_name(likelihood.transition));
     objective_ =
         std::make_unique<fit::Objective>(averaged, std::move(likelihood.likelihood),
                                          fit::make_parameter_terms(settings_, averaged->layout()));

@@ -39,11 +39,12 @@ void declare_fit_options(OptionCatalog& catalog) {
       .add("nodes", "auto",
            "interpolated: intervals per axis (auto: the coarsest of 32, 64, 128, ... (d = 3: 16, "
            "32) within a tenth of --fit.tolerance at the starting parameters)")
-      .add("transition", "euler",
-           "density of one transition: euler (Euler–Maruyama, the paper's) or second-order "
+      .add("transition", "auto",
+           "density of one transition: euler (Euler–Maruyama, the paper's), second-order "
            "(Gaussian with the Itô–Taylor mean and covariance to O(Δ²): removes Euler's O(Δ) "
            "bias of learned diffusion parameters; interpolated averaging, Σ̄ independent of x; "
-           "docs/method.md)")
+           "docs/method.md) or auto (second-order where it applies and a diffusion parameter "
+           "such as sigma0 is learned, else euler)")
       .add("eval_samples", "4096",
            "base samples for the final b̄, Σ̄ on the grid and the law samples")
       .add("init", "",

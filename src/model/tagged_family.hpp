@@ -21,6 +21,8 @@ class TaggedFamily : public Model {
   void slow_diffusion(const double* x, const double* y, double* diffusion) const override;
   void slow_noise(const double* x, const double* y, const double* xi, double* out) const override;
   bool diffusion_depends_on_fast() const override { return false; }
+  /// σ0² I (tagged-sigma's depends on y).
+  bool diffusion_is_constant() const override { return !diffusion_depends_on_fast(); }
   void slow_drift_vjp(const double* x, const double* y, const double* drift_adjoint,
                       double* y_adjoint, double* eta_adjoint) const override;
   void slow_diffusion_vjp(const double* x, const double* y, const double* diffusion_adjoint,

@@ -167,9 +167,9 @@ TEST(FitObjectiveWeightDecay, AddsHalfSquaredNormOfCouplingParameters) {
 
 // σ constant in x: the diffusion is the same at every node and is inverted once.
 TEST(FitObjectiveGradient, InterpolatedLearnedParametersUniformDiffusion) {
-  check_gradient(
-      {"interpolated tagged learn A,ell,sigma0",
-       interpolated({"--model.name", "tagged", "--model.N", "4", "--fit.learn", "A,ell,sigma0"})});
+  check_gradient({"interpolated tagged learn A,ell,sigma0",
+                  interpolated({"--model.name", "tagged", "--model.N", "4", "--fit.learn",
+                                "A,ell,sigma0", "--fit.transition", "euler"})});
 }
 
 TEST(FitObjectiveGradient, InterpolatedLearnedDiffusionAndParameters) {
@@ -227,6 +227,37 @@ TEST(FitObjectiveSecondOrder, RefusesExactAveragingAndStateDependentDiffusion) {
   Eigen::VectorXd gradient;
   EXPECT_THROW(problem.objective()->evaluate(problem.averaged->initial_parameters(), 3, gradient),
                InputError);
+}
+
+// transition auto: the second-order density exactly where it applies and a diffusion parameter
+// is learned; Euler–Maruyama elsewhere, never an error.
+TEST(FitLikelihoodChoice, TransitionAutoTakesSecondOrderForLearnedUniformDiffusion) {
+  const std::vector<std::pair<std::vector<std::string>, TransitionDensity>> cases = {
+      {{"--model.name", "tagged", "--fit.learn", "sigma0"}, TransitionDensity::kSecondOrder},
+      {{"--model.name", "tagged", "--model.d", "2", "--model.N", "3", "--fit.learn", "A,sigma0"},
+       TransitionDensity::kSecondOrder},
+      {{"--model.name", "tagged"}, TransitionDensity::kEuler},
+      {{"--model.name", "tagged", "--fit.learn", "A,ell"}, TransitionDensity::kEuler},
+      {{"--model.name", "tagged-sigma", "--model.N", "3"}, TransitionDensity::kEuler},
+      {{"--model.name", "tagged-sigma", "--model.N", "3", "--fit.learn", "sigma0"},
+       TransitionDensity::kEuler},
+      {{"--model.name", "tagged-sigma", "--fit.model", "unstructured"}, TransitionDensity::kEuler},
+      {{"--model.name", "tagged", "--fit.learn", "sigma0", "--fit.averaging", "exact"},
+       TransitionDensity::kEuler},
+      {{"--model.name", "tagged", "--fit.learn", "sigma0", "--fit.transition", "euler"},
+       TransitionDensity::kEuler}};
+  for (const auto& [arguments, expected] : cases) {
+    const Config config = testing::fit_config(arguments);
+    testing::SmallFitProblem problem(config, 40);
+    const LikelihoodChoice choice =
+        make_likelihood(problem.settings.likelihood, problem.comm, problem.window, problem.visited,
+                        *problem.averaged);
+    EXPECT_EQ(choice.transition, expected) << arguments.back();
+    Eigen::VectorXd gradient;
+    EXPECT_TRUE(std::isfinite(
+        problem.objective()->evaluate(problem.averaged->initial_parameters(), 3, gradient)))
+        << arguments.back();
+  }
 }
 
 // With fine nodes the interpolated objective approaches the exact one: value and gradient agree

@@ -61,6 +61,14 @@ TEST(InferElboGradient, PhysicalParameters) {
                        Coverage::kPhysical});
 }
 
+TEST(InferElboGradient, PhysicalParametersSecondOrderDensity) {
+  check_elbo_gradient(
+      {"tagged learn A,sigma0, second-order density",
+       {"--model.name", "tagged", "--model.N", "4", "--fit.learn", "A,sigma0", "--fit.averaging",
+        "interpolated", "--fit.nodes", "16", "--fit.transition", "second-order"},
+       Coverage::kPhysical});
+}
+
 TEST(InferElboGradient, SubspaceWithPhysicalParameters) {
   check_elbo_gradient({"tagged subspace + ell",
                        {"--model.name", "tagged", "--model.N", "4", "--fit.learn", "ell",

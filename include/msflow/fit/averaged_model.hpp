@@ -55,6 +55,8 @@ class AveragedModel {
 
   /// Whether Σ̄ is the same for every ϑ (known σ): then ∂J/∂Σ̄ is never needed.
   virtual bool diffusion_is_fixed() const = 0;
+  /// Whether Σ̄ is the same at every x for every ϑ (it may still depend on ϑ).
+  virtual bool diffusion_is_uniform() const = 0;
 
   // ---- one evaluation ----------------------------------------------------------------------
   /// Starts an evaluation at the current parameters with the Monte Carlo samples of `draw`.

@@ -28,6 +28,7 @@ class FlowAveragedModel final : public AveragedModel {
   void set_parameters(const Eigen::VectorXd& parameters) override;
   const Eigen::VectorXd& parameters() const override { return parameters_; }
   bool diffusion_is_fixed() const override;
+  bool diffusion_is_uniform() const override { return model_->diffusion_is_constant(); }
 
   void begin(std::uint64_t draw) override;
   void averages(const double* points, std::size_t count, double* drift, double* diffusion) override;

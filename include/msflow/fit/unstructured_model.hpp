@@ -22,6 +22,9 @@ class UnstructuredModel final : public AveragedModel {
   void set_parameters(const Eigen::VectorXd& parameters) override;
   const Eigen::VectorXd& parameters() const override { return parameters_; }
   bool diffusion_is_fixed() const override { return !learn_diffusion_; }
+  bool diffusion_is_uniform() const override {
+    return !learn_diffusion_ && model_->diffusion_is_constant();
+  }
 
   void begin(std::uint64_t) override {}
   void averages(const double* points, std::size_t count, double* drift, double* diffusion) override;

@@ -33,6 +33,8 @@ class Model {
   virtual void slow_noise(const double* x, const double* y, const double* xi, double* out) const;
   /// Whether σσᵀ depends on y at all (if not, Σ̄ = σσᵀ and there is nothing to learn).
   virtual bool diffusion_depends_on_fast() const = 0;
+  /// Whether σσᵀ is the same for every (x, y) (it may depend on η; conservatively false).
+  virtual bool diffusion_is_constant() const { return false; }
 
   // ---- derivatives for training: vector–Jacobian products, accumulated (+=) ---------------
   /// y_adjoint (m) += (∂b/∂y)ᵀ w,  eta_adjoint (P) += (∂b/∂η)ᵀ w  for w = drift_adjoint (d).
