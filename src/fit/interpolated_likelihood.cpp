@@ -17,17 +17,15 @@ namespace {
 
 /// −ln L over the local transitions `range` with b̄, Σ̄ interpolated from the nodes; ADDS the
 /// adjoints of the node values and widens [first_node, last_node] to the nodes it touched. A
-/// diffusion equal at every node (the usual known σ) is inverted once, not per transition.
+/// diffusion equal at every node (`uniform`, the usual known σ) is inverted once, not per
+/// transition.
 template <int D>
 double interpolated_transitions(const InterpolationGrid& grid, const TransitionWindow& window,
                                 IndexRange range, const std::vector<double>& node_drift,
-                                const std::vector<double>& node_diffusion, double log_dt_sum,
-                                double* drift_adjoint, double* diffusion_adjoint,
+                                const std::vector<double>& node_diffusion, bool uniform,
+                                double log_dt_sum, double* drift_adjoint, double* diffusion_adjoint,
                                 std::size_t& first_node, std::size_t& last_node) {
   constexpr int kCubic = D == 1 ? 4 : D == 2 ? 16 : 64, kLinear = 1 << D, kEntries = D * D;
-  bool uniform = true;
-  for (std::size_t i = kEntries; i < node_diffusion.size() && uniform; ++i)
-    uniform = node_diffusion[i] == node_diffusion[i - kEntries];
   double uniform_inverse[kEntries], uniform_log_det = 0;
   if (uniform) uniform_log_det = spd_inverse(node_diffusion.data(), D, uniform_inverse);
   double value = 0;
@@ -92,13 +90,14 @@ double interpolated_transitions(const InterpolationGrid& grid, const TransitionW
 }
 
 /// As interpolated_transitions, with the second-order density (fit/second_order_transition.hpp)
-/// and a Σ̄ equal at every node: b̄, J = ∇b̄ and h = Σ̄:∇²b̄ come from the cubic stencil's weights
-/// and their derivatives, so each transition's adjoints reach the node values through all three.
+/// and a Σ̄ equal at every node (the caller has checked; `uniform` is true): b̄, J = ∇b̄ and
+/// h = Σ̄:∇²b̄ come from the cubic stencil's weights and their derivatives, so each transition's
+/// adjoints reach the node values through all three.
 template <int D>
 double second_order_transitions(const InterpolationGrid& grid, const TransitionWindow& window,
                                 IndexRange range, const std::vector<double>& node_drift,
-                                const std::vector<double>& node_diffusion, double log_dt_sum,
-                                double* drift_adjoint, double* diffusion_adjoint,
+                                const std::vector<double>& node_diffusion, bool /*uniform*/,
+                                double log_dt_sum, double* drift_adjoint, double* diffusion_adjoint,
                                 std::size_t& first_node, std::size_t& last_node) {
   constexpr int kCubic = D == 1 ? 4 : D == 2 ? 16 : 64, kLinear = 1 << D, kEntries = D * D;
   const double* sigma = node_diffusion.data();  // uniform: the first node's Σ̄ is every node's
@@ -284,13 +283,14 @@ double InterpolatedLikelihood::pass_over_transitions(std::vector<double>& drift_
   std::vector<double> drift(drift_size, 0.0), diffusion(nodes * d * d, 0.0);
   // Every rank holds all node values, so every rank throws here or none does.
   const bool second_order = transition_ == TransitionDensity::kSecondOrder;
-  if (second_order && !node_diffusion_is_uniform())
+  const bool uniform = node_diffusion_is_uniform();
+  if (second_order && !uniform)
     throw InputError(
         "option --fit.transition second-order: needs a Σ̄ that does not depend on x (this "
         "model's differs between grid nodes); use --fit.transition euler");
   using Pass = double (*)(const InterpolationGrid&, const TransitionWindow&, IndexRange,
-                          const std::vector<double>&, const std::vector<double>&, double, double*,
-                          double*, std::size_t&, std::size_t&);
+                          const std::vector<double>&, const std::vector<double>&, bool, double,
+                          double*, double*, std::size_t&, std::size_t&);
   const Pass pass =
       d == 1   ? (second_order ? second_order_transitions<1> : interpolated_transitions<1>)
       : d == 2 ? (second_order ? second_order_transitions<2> : interpolated_transitions<2>)
@@ -299,8 +299,8 @@ double InterpolatedLikelihood::pass_over_transitions(std::vector<double>& drift_
     const IndexRange block = w.local_block(b);
     const double log_dt = block_log_dt_[b - w.my_blocks.begin];
     std::size_t first = nodes, last = 0;
-    const double value = pass(grid_, w, block, node_drift_, node_diffusion_, log_dt, drift.data(),
-                              diffusion.data(), first, last);
+    const double value = pass(grid_, w, block, node_drift_, node_diffusion_, uniform, log_dt,
+                              drift.data(), diffusion.data(), first, last);
     sums.add(0, value);
     if (first > last) continue;
     // Only the nodes this block touched are non-zero.

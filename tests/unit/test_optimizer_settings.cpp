@@ -39,7 +39,9 @@ TEST(OptimizerSettings, MonteCarloObjectiveRefusesTaoAndItsKeys) {
       message_of([&] { read_optimizer_settings(tao, "s", ObjectiveKind::kMonteCarlo); });
   EXPECT_NE(refused.find("option --s.optimizer: must be one of adam"), std::string::npos)
       << refused;
-  EXPECT_NE(message_of([] { config_of(ObjectiveKind::kMonteCarlo, {"--s.tao_type", "lmvm"}); }),
+  EXPECT_NE(message_of([] {
+              config_of(ObjectiveKind::kMonteCarlo, {"--s.tao_type", "lmvm"});
+            }),
             "");
   const Config adam = config_of(ObjectiveKind::kMonteCarlo, {"--s.lr", "3e-3"});
   EXPECT_EQ(read_optimizer_settings(adam, "s", ObjectiveKind::kMonteCarlo).schedule.base, 3e-3);
