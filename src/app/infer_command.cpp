@@ -29,6 +29,7 @@
 #include "msflow/io/output_path.hpp"
 #include "msflow/io/truth_file.hpp"
 #include "msflow/optim/optimizer.hpp"
+#include "msflow/rng/counter_rng.hpp"
 #include "msflow/run/checkpoint_store.hpp"
 #include "msflow/run/run_observer.hpp"
 #include "msflow/run/stop_request.hpp"
@@ -58,7 +59,15 @@ class InferProblem {
     context_.phase("3. build posterior", [&] { build_posterior(); });
     context_.phase("4. resume", [&] { resume_if_asked(); });
     const bool finished = context_.phase("5. infer", [&] {
-      return settings_.method == infer::Method::kVariational ? run_variational() : run_metropolis();
+      switch (settings_.method) {
+        case infer::Method::kVariational:
+          return run_variational();
+        case infer::Method::kMetropolis:
+          return run_metropolis();
+        case infer::Method::kLaplace:
+          return run_laplace();
+      }
+      return false;
     });
     if (!finished) return kExitResumeMe;
     context_.phase("6. posterior on grid", [&] { posterior_on_grid(); });
@@ -84,7 +93,10 @@ class InferProblem {
     out_path_ =
         general.has("out") && !general.text("out").empty() ? general.text("out") : "infer.h5";
     validate_output_path("out", out_path_, {data_path_, settings_.from});
-    const int items = variational() ? settings_.draws : settings_.chains;
+    // Laplace: the two gradients of a Lanczos product (and the Hessian's pairs) run at once.
+    const int items = variational()                                    ? settings_.draws
+                      : settings_.method == infer::Method::kMetropolis ? settings_.chains
+                                                                       : 2;
     groups_count_ = settings_.groups.value_or(infer::default_groups(context_.size(), items));
     if (groups_count_ > context_.size())
       throw InputError("option --infer.groups: " + std::to_string(groups_count_) +
@@ -105,7 +117,9 @@ class InferProblem {
     log().print("data ", data_path_, ": ", observed_.window->total, " transitions; ",
                 groups_->groups(), " group", groups_->groups() == 1 ? "" : "s", " of ",
                 groups_->group_size(), " rank", groups_->group_size() == 1 ? "" : "s", " over the ",
-                variational() ? "draws" : "chains");
+                variational()                                    ? "draws"
+                : settings_.method == infer::Method::kMetropolis ? "chains"
+                                                                 : "gradient evaluations");
   }
 
   // ---- 3. the fit's objective, the posterior's coordinates, the posterior flow -----------------
@@ -142,7 +156,9 @@ class InferProblem {
     // The Laplace preconditioner: the Hessian of J along the directions, at the fit's optimum.
     const MatrixXd hessian = infer::projected_hessian(
         *space_, 1e-4, [&](const std::vector<VectorXd>& points) { return gradients_at(points); });
-    space_->precondition(hessian);
+    space_->precondition(hessian, settings_.method == infer::Method::kLaplace
+                                      ? infer::PosteriorSpace::Curvature::kExact
+                                      : infer::PosteriorSpace::Curvature::kFloored);
     log().print(space_->describe());
     if (variational()) {
       posterior_ = std::make_unique<flow::Flow>(
@@ -237,7 +253,8 @@ class InferProblem {
   // ---- 4. resume (vi) ---------------------------------------------------------------------------
   void resume_if_asked() {
     if (!settings_.run.resume) return;
-    require(variational(), "option --run.resume: mcmc runs are not checkpointed; rerun them");
+    require(variational(), "option --run.resume: only vi runs are checkpointed; rerun this " +
+                               infer::to_string(settings_.method) + " run");
     OptimizerCheckpoints(context_, *checkpoints_).resume(*state_, posterior_->parameter_count());
   }
 
@@ -327,6 +344,21 @@ class InferProblem {
     for (int s = 0; s < settings_.samples; ++s)
       draws_.col(s) = pooled.col(
           static_cast<Index>((static_cast<long long>(s) * pooled.cols()) / settings_.samples));
+    return true;
+  }
+
+  // ---- 5c. the Laplace approximation ------------------------------------------------------------
+  bool run_laplace() {
+    // precondition(kExact) made u standard normal under N(ϑ*, (BᵀHB)⁻¹): the draws are ε itself,
+    // from the stream VI's output draws use.
+    draws_.resize(space_->dim(), settings_.samples);
+    fill_normals({settings_.seed, Purpose::kInferSamples}, 0, 0, draws_.data(),
+                 static_cast<std::size_t>(draws_.size()));
+    log().print("Laplace approximation: N(fit's optimum, inverse Hessian of J) in the ",
+                space_->dim(), " coordinates, curvature from ",
+                format_number(space_->curvature()(0), 4), " to ",
+                format_number(space_->curvature()(space_->dim() - 1), 4), "; ", settings_.samples,
+                " draws");
     return true;
   }
 
@@ -447,7 +479,7 @@ class InferProblem {
     const int d = objective_->model().slow_dim();
     const auto g = static_cast<hsize_t>(fitted_->grid().size());
     const auto dim = static_cast<hsize_t>(d);
-    h5::write_attribute(group, "method", std::string(variational() ? "vi" : "mcmc"));
+    h5::write_attribute(group, "method", infer::to_string(settings_.method));
     h5::write_attribute(group, "params", infer::to_string(settings_.params));
     h5::write_attribute(group, "from", settings_.from);
     h5::write_attribute(group, "bands",
@@ -498,7 +530,7 @@ class InferProblem {
       h5::write_attribute(group, "elbo_standard_error", elbo_estimate_.standard_error);
       h5::write_attribute(group, "draws_per_iteration", static_cast<std::int64_t>(settings_.draws));
       flow::write_flow(comm, group, "flow", *posterior_);
-    } else {
+    } else if (settings_.method == infer::Method::kMetropolis) {
       const h5::Handle mcmc = h5::create_group(group, "mcmc");
       const MatrixXd pooled = chains_.pooled();
       h5::write_replicated(comm, mcmc, "samples", {static_cast<hsize_t>(pooled.cols()), k},

@@ -27,7 +27,8 @@ double Objective::evaluate(const Eigen::VectorXd& parameters, std::uint64_t draw
 }
 
 std::string Objective::describe() const {
-  std::string text = "objective: −ln L (Euler–Maruyama) + moment penalty";
+  // The transition density is named by the likelihood's own line (Euler–Maruyama or second-order).
+  std::string text = "objective: −ln L + moment penalty";
   for (const auto& term : terms_)
     text += " + " + term->describe();
   return text;

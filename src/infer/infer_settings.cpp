@@ -17,6 +17,18 @@ std::string to_string(Coverage coverage) {
   return "?";
 }
 
+std::string to_string(Method method) {
+  switch (method) {
+    case Method::kVariational:
+      return "vi";
+    case Method::kMetropolis:
+      return "mcmc";
+    case Method::kLaplace:
+      return "laplace";
+  }
+  return "?";
+}
+
 const std::vector<std::string>& infer_sections() {
   static const std::vector<std::string> sections = {"", "infer", "qflow", "run"};
   return sections;
@@ -41,12 +53,14 @@ void declare_infer_options(OptionCatalog& catalog) {
            "principal: Lanczos steps, two gradient evaluations each (auto: 2 subspace_dim + 20)")
       .add("method", "vi",
            "vi: variational inference with a posterior flow (ELBO); mcmc: random-walk Metropolis "
-           "(the reference, posteriors of dimension <= 10)")
+           "(the reference, posteriors of dimension <= 10); laplace: the Gaussian N(optimum, "
+           "inverse Hessian of J) in the posterior's coordinates, no optimization")
       .add("draws", "8", "vi: posterior draws K per ELBO evaluation")
       .add("groups", "auto",
-           "groups of ranks over the draws (vi) or chains (mcmc); each group splits the "
-           "transitions over its ranks (auto: the largest divisor of the ranks up to the draws or "
-           "chains); any layout gives the same bits",
+           "groups of ranks over the draws (vi), chains (mcmc) or the Hessian's gradient "
+           "evaluations (laplace); each group splits the transitions over its ranks (auto: the "
+           "largest divisor of the ranks up to the draws, the chains or 2); any layout gives the "
+           "same bits",
            OptionKind::kOperational)
       .add("resample", "true",
            "vi: fresh base samples of the invariant-law flow for every draw (false: the fit's "
@@ -85,8 +99,10 @@ InferSettings read_infer_settings(const Config& config) {
   settings.params = params == "physical"   ? Coverage::kPhysical
                     : params == "subspace" ? Coverage::kSubspace
                                            : Coverage::kAll;
-  settings.method =
-      options.choice("method", {"vi", "mcmc"}) == "vi" ? Method::kVariational : Method::kMetropolis;
+  const std::string method = options.choice("method", {"vi", "mcmc", "laplace"});
+  settings.method = method == "vi"     ? Method::kVariational
+                    : method == "mcmc" ? Method::kMetropolis
+                                       : Method::kLaplace;
   // Only what applies to the chosen coverage and method is read (and printed); a key of the
   // other method given anyway is reported at the end of the run.
   if (settings.params == Coverage::kSubspace) {
@@ -114,7 +130,7 @@ InferSettings read_infer_settings(const Config& config) {
     settings.posterior_flow = flow::read_flow_settings(config, "qflow");
     settings.optimizer =
         optim::read_optimizer_settings(config, "infer", optim::ObjectiveKind::kMonteCarlo);
-  } else {
+  } else if (settings.method == Method::kMetropolis) {
     settings.chains = static_cast<int>(options.integer("chains", 1, 4096));
     settings.steps = options.integer("steps", 10, 100000000);
     settings.burnin = options.integer("burnin", 0, 100000000);

@@ -162,7 +162,7 @@ VectorXd PosteriorSpace::pull_back(const VectorXd& gradient) const {
   return map_.transpose() * gradient;
 }
 
-void PosteriorSpace::precondition(const MatrixXd& hessian) {
+void PosteriorSpace::precondition(const MatrixXd& hessian, Curvature curvature) {
   const Index k = dim();
   if (hessian.rows() != k || hessian.cols() != k)
     throw std::logic_error("PosteriorSpace::precondition: size");
@@ -174,8 +174,16 @@ void PosteriorSpace::precondition(const MatrixXd& hessian) {
         "infer: the objective has no positive curvature at the fit's optimum in the posterior's "
         "directions (largest Hessian eigenvalue " +
         format_number(largest) + "); is the fit output finished?");
+  if (curvature == Curvature::kExact && !(curvature_(0) > 0))
+    throw InputError(
+        "option --infer.method laplace: the Hessian of J at the fit's optimum is not positive "
+        "definite in the posterior's " +
+        std::to_string(k) + " coordinates (eigenvalues from " + format_number(curvature_(0)) +
+        " to " + format_number(largest) +
+        "), so there is no Laplace approximation; is the fit finished? --infer.method vi or mcmc "
+        "do not need one");
   // A saddle or flat direction of a noisy optimum: its |curvature| is still the local scale.
-  const double floor = 1e-4 * largest;
+  const double floor = curvature == Curvature::kExact ? 0.0 : 1e-4 * largest;
   VectorXd scale(k);
   for (Index i = 0; i < k; ++i)
     scale(i) = 1.0 / std::sqrt(std::max(std::abs(curvature_(i)), floor));

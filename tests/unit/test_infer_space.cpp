@@ -44,6 +44,40 @@ TEST(InferSpace, PreconditionerMakesTheLaplaceApproximationStandard) {
   EXPECT_LT((standard - MatrixXd::Identity(2, 2)).norm(), 1e-12);
 }
 
+TEST(InferSpace, ExactCurvatureGivesTheLaplaceCovarianceWhereTheFloorWouldNot) {
+  const Config config =
+      testing::fit_config({"--model.name", "tagged", "--model.N", "3", "--fit.learn", "A,ell"});
+  testing::SmallFitProblem problem(config, 10);
+  // Eigenvalues 2e6 and 20: the small one is below the VI start's floor (1e-4 × 2e6 = 200).
+  MatrixXd h(2, 2);
+  h << 1e6 + 10, 1e6 - 10, 1e6 - 10, 1e6 + 10;
+  const MatrixXd inverse = h.inverse();
+  using Curvature = PosteriorSpace::Curvature;
+  for (const Curvature curvature : {Curvature::kExact, Curvature::kFloored}) {
+    PosteriorSpace space(problem.averaged->layout(), problem.averaged->initial_parameters(),
+                         Coverage::kPhysical);
+    space.precondition(h, curvature);
+    const MatrixXd t = space.transform();
+    const double error = (t * t.transpose() - inverse).norm() / inverse.norm();
+    if (curvature == Curvature::kExact)
+      EXPECT_LT(error, 1e-10);  // u ~ N(0, I) is N(0, H⁻¹) in the coordinates of B
+    else
+      EXPECT_GT(error, 0.5);  // the floored start is narrower along the soft direction
+  }
+}
+
+TEST(InferSpace, ExactCurvatureRefusesAnIndefiniteHessian) {
+  const Config config =
+      testing::fit_config({"--model.name", "tagged", "--model.N", "3", "--fit.learn", "A,ell"});
+  testing::SmallFitProblem problem(config, 10);
+  PosteriorSpace space(problem.averaged->layout(), problem.averaged->initial_parameters(),
+                       Coverage::kPhysical);
+  MatrixXd h(2, 2);
+  h << 100, 0, 0, -1;
+  EXPECT_NO_THROW(space.precondition(h, PosteriorSpace::Curvature::kFloored));
+  EXPECT_THROW(space.precondition(h, PosteriorSpace::Curvature::kExact), InputError);
+}
+
 TEST(InferSpace, LanczosFindsTheLeadingEigenvectors) {
   const Eigen::Index n = 60;
   // H = Q diag(λ) Qᵀ with a known spectrum: 5 large, the rest in [1, 2].

@@ -22,7 +22,13 @@ enum class Coverage {
 };
 std::string to_string(Coverage coverage);
 
-enum class Method { kVariational, kMetropolis };
+/// The estimator of the posterior (docs/method.md, "Bayesian inference").
+enum class Method {
+  kVariational,  ///< VI: a posterior flow trained on the ELBO
+  kMetropolis,   ///< random-walk Metropolis, the reference
+  kLaplace,      ///< the Gaussian of the Hessian of J at the fit's optimum, no optimization
+};
+std::string to_string(Method method);
 
 /// Where the bands of b̄ are centred (docs/method.md, "Bands").
 enum class Bands {

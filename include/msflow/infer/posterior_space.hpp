@@ -43,11 +43,17 @@ class PosteriorSpace {
   /// ∂J/∂u = (B T)ᵀ ∂J/∂ϑ.
   Eigen::VectorXd pull_back(const Eigen::VectorXd& gradient) const;
 
+  /// How precondition() treats small or negative curvature.
+  enum class Curvature {
+    kFloored,  ///< max(|λ|, 1e-4 × the largest λ): a start for VI and Metropolis
+    kExact,    ///< λ as it is, all > 0 required: u is then exactly the Laplace approximation
+  };
   /// Sets T from the symmetric k × k Hessian of J in the coordinates of B (T = I before): with
-  /// BᵀHB = V Λ Vᵀ, T = V max(|Λ|, floor)^(-1/2), floor = 1e-4 × the largest eigenvalue (the
-  /// flat or saddle directions of a noisy optimum get a broad but finite start). InputError if
-  /// no eigenvalue is positive.
-  void precondition(const Eigen::MatrixXd& hessian);
+  /// BᵀHB = V Λ Vᵀ, T = V Λ'^(-1/2). kFloored: Λ' = max(|Λ|, floor), floor = 1e-4 × the largest
+  /// eigenvalue (the flat or saddle directions of a noisy optimum get a broad but finite start);
+  /// InputError if no eigenvalue is positive. kExact: Λ' = Λ; InputError unless every eigenvalue
+  /// is positive (no Laplace approximation exists at a saddle).
+  void precondition(const Eigen::MatrixXd& hessian, Curvature curvature = Curvature::kFloored);
 
  private:
   Eigen::VectorXd center_;
