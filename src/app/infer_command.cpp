@@ -93,11 +93,8 @@ class InferProblem {
     out_path_ =
         general.has("out") && !general.text("out").empty() ? general.text("out") : "infer.h5";
     validate_output_path("out", out_path_, {data_path_, settings_.from});
-    // Laplace: the two gradients of a Lanczos product (and the Hessian's pairs) run at once.
-    const int items = variational()                                    ? settings_.draws
-                      : settings_.method == infer::Method::kMetropolis ? settings_.chains
-                                                                       : 2;
-    groups_count_ = settings_.groups.value_or(infer::default_groups(context_.size(), items));
+    groups_count_ =
+        settings_.groups.value_or(infer::default_groups(context_.size(), group_items().count));
     if (groups_count_ > context_.size())
       throw InputError("option --infer.groups: " + std::to_string(groups_count_) +
                        " groups need at least as many ranks (this run has " +
@@ -117,9 +114,24 @@ class InferProblem {
     log().print("data ", data_path_, ": ", observed_.window->total, " transitions; ",
                 groups_->groups(), " group", groups_->groups() == 1 ? "" : "s", " of ",
                 groups_->group_size(), " rank", groups_->group_size() == 1 ? "" : "s", " over the ",
-                variational()                                    ? "draws"
-                : settings_.method == infer::Method::kMetropolis ? "chains"
-                                                                 : "gradient evaluations");
+                group_items().name);
+  }
+
+  /// What the draw groups split, and how many of it there are at once.
+  struct GroupItems {
+    int count;
+    const char* name;
+  };
+  GroupItems group_items() const {
+    switch (settings_.method) {
+      case infer::Method::kVariational:
+        return {settings_.draws, "draws"};
+      case infer::Method::kMetropolis:
+        return {settings_.chains, "chains"};
+      case infer::Method::kLaplace:  // the two gradients of a Lanczos product run at once
+        return {2, "gradient evaluations"};
+    }
+    return {1, "?"};
   }
 
   // ---- 3. the fit's objective, the posterior's coordinates, the posterior flow -----------------

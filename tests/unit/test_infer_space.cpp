@@ -14,6 +14,11 @@ namespace {
 using Eigen::MatrixXd;
 using Eigen::VectorXd;
 
+PosteriorSpace physical_space(const testing::SmallFitProblem& problem) {
+  return PosteriorSpace(problem.averaged->layout(), problem.averaged->initial_parameters(),
+                        Coverage::kPhysical);
+}
+
 TEST(InferSpace, PullBackIsTheAdjointOfTheMap) {
   const Config config =
       testing::fit_config({"--model.name", "tagged", "--model.N", "3", "--fit.learn", "A,ell"});
@@ -34,8 +39,7 @@ TEST(InferSpace, PreconditionerMakesTheLaplaceApproximationStandard) {
   const Config config =
       testing::fit_config({"--model.name", "tagged", "--model.N", "3", "--fit.learn", "A,ell"});
   testing::SmallFitProblem problem(config, 10);
-  PosteriorSpace space(problem.averaged->layout(), problem.averaged->initial_parameters(),
-                       Coverage::kPhysical);
+  PosteriorSpace space = physical_space(problem);
   MatrixXd h(2, 2);
   h << 900, 120, 120, 25;
   space.precondition(h);
@@ -54,8 +58,7 @@ TEST(InferSpace, ExactCurvatureGivesTheLaplaceCovarianceWhereTheFloorWouldNot) {
   const MatrixXd inverse = h.inverse();
   using Curvature = PosteriorSpace::Curvature;
   for (const Curvature curvature : {Curvature::kExact, Curvature::kFloored}) {
-    PosteriorSpace space(problem.averaged->layout(), problem.averaged->initial_parameters(),
-                         Coverage::kPhysical);
+    PosteriorSpace space = physical_space(problem);
     space.precondition(h, curvature);
     const MatrixXd t = space.transform();
     const double error = (t * t.transpose() - inverse).norm() / inverse.norm();
@@ -70,8 +73,7 @@ TEST(InferSpace, ExactCurvatureRefusesAnIndefiniteHessian) {
   const Config config =
       testing::fit_config({"--model.name", "tagged", "--model.N", "3", "--fit.learn", "A,ell"});
   testing::SmallFitProblem problem(config, 10);
-  PosteriorSpace space(problem.averaged->layout(), problem.averaged->initial_parameters(),
-                       Coverage::kPhysical);
+  PosteriorSpace space = physical_space(problem);
   MatrixXd h(2, 2);
   h << 100, 0, 0, -1;
   EXPECT_NO_THROW(space.precondition(h, PosteriorSpace::Curvature::kFloored));
