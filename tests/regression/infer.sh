@@ -11,6 +11,7 @@
 #    posterior holds at the fit's value, so its interval is conditional on that law and is only
 #    printed;
 #  - --infer.method laplace on (A, σ0) against the same reference; its layouts write the same bits;
+#    report and forecast read its output;
 #  - a 4× longer trajectory shrinks the mean width of the 95% band of b̄ (about ½ is expected);
 #    the default (mode-centred) 95% band covers the exact b̄ at >= 90% of the grid at T = 600
 #    (docs/studies/calibration.md; the posterior-centred band covered 79% here).
@@ -107,6 +108,20 @@ for layout in 3x1 1x2; do
     fail "laplace: layout $layout differs from 1 rank"
 done
 echo "ok: laplace on 1x1, 3x1 and 1x2 layouts writes identical datasets"
+# report and forecast read a Laplace output as they read VI's (path p takes draw p mod 40).
+"$MSFLOW" report laplace-1x1.h5 > laplace-report.txt || fail "report of a laplace output failed"
+grep -q "method laplace over" laplace-report.txt ||
+  fail "report: no laplace posterior in $(grep -A2 '^posterior' laplace-report.txt)"
+run_np 1 forecast --forecast.from laplace-1x1.h5 --forecast.paths 80 --forecast.draws 40 \
+  --forecast.T 1 --out laplace-forecast.h5 > /dev/null
+"$PYTHON" - <<'PY'
+import h5py
+import numpy as np
+f = h5py.File("laplace-forecast.h5", "r")["forecast"]
+assert int(f.attrs["draws"]) == 40, f.attrs["draws"]
+assert np.all(np.isfinite(f["quantiles"][:]))
+print("ok: report and forecast read a laplace output (40 draws)")
+PY
 status=0
 run_np 1 "${laplace[@]}" --run.resume true --out laplace-resume.h5 > laplace-resume.log 2>&1 ||
   status=$?
