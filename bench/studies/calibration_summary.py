@@ -51,8 +51,10 @@ def load(stem, directories):
 
 def mean_se(values):
     values = np.asarray(values, dtype=float)
-    se = values.std(ddof=1, axis=0) / np.sqrt(len(values)) if len(values) > 1 else np.nan
-    return values.mean(axis=0), se
+    mean = values.mean(axis=0)
+    if len(values) < 2:  # one data set: no spread to estimate
+        return mean, np.full_like(mean, np.nan)
+    return mean, values.std(ddof=1, axis=0) / np.sqrt(len(values))
 
 
 def row(coverage):

@@ -3,8 +3,8 @@
 # `tagged` (d = 1, N = 10, n = 1000, T = 600, the CI-sized case), each fitted with the defaults
 # and given a posterior with the infer options passed as arguments; prints, per nominal level
 # 50/90/95%, the mean ± standard error over the data sets of the pointwise coverage of the exact
-# b̄, and draws the calibration figure (bench/studies/calibration_summary.py, which also pools
-# several such runs).
+# b̄ over every infer-r.h5 in OUT_DIR, and draws the calibration figure
+# (bench/studies/calibration_summary.py, which also pools several such runs).
 #   bench/studies/infer_calibration.sh OUT_DIR R [infer options...]
 # Environment: MSFLOW (default build/msflow), MPIEXEC (mpirun; split at blanks, so two streams
 # side by side can pass "mpirun --bind-to none" instead of sharing one core), RANKS (1), FIRST
@@ -26,9 +26,9 @@ for r in $(seq "$first" $((first + replicates - 1))); do
   [[ -e $out/infer-$r.h5 ]] && continue  # restartable: finished replicates are kept
   "${mpiexec[@]}" -n "$ranks" "$msflow" simulate "${model[@]}" --simulate.T 600 \
     --simulate.seed $((1000 + r)) --simulate.progress 0 --out "$out/data-$r.h5" > /dev/null
-  "${mpiexec[@]}" -n "$ranks" "$msflow" fit "${model[@]}" --data "$out/data-$r.h5" --fit.progress 0 \
-    --fit.seed "$r" --run.checkpoint_dir "$out/ckpt" ${FIT_OPTIONS:-} --out "$out/fit-$r.h5" \
-    > /dev/null
+  "${mpiexec[@]}" -n "$ranks" "$msflow" fit "${model[@]}" --data "$out/data-$r.h5" \
+    --fit.progress 0 --fit.seed "$r" --run.checkpoint_dir "$out/ckpt" ${FIT_OPTIONS:-} \
+    --out "$out/fit-$r.h5" > /dev/null
   "${mpiexec[@]}" -n "$ranks" "$msflow" infer --infer.from "$out/fit-$r.h5" --infer.progress 0 \
     --infer.seed "$r" --run.checkpoint_dir "$out/ckpt" "$@" --out "$out/infer-$r.h5" \
     > "$out/infer-$r.log"
