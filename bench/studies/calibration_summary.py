@@ -13,6 +13,7 @@ import glob
 import os
 import re
 import sys
+from typing import NamedTuple
 
 import h5py
 import matplotlib
@@ -25,9 +26,16 @@ NOMINAL = np.array([0.5, 0.9, 0.95])
 CHOSEN_ON = 20  # data sets 1..20 chose the defaults
 
 
+class Run(NamedTuple):
+    """One data set's posterior output."""
+    coverage: np.ndarray  # of the exact b̄ at the NOMINAL levels
+    parameters: dict      # learned physical parameter: (posterior samples, true value)
+    width: float          # mean width of the 95% band
+    mse: float            # drift MSE of /estimate
+
+
 def load(stem, directories):
-    """{r: (coverage[3], {name: (samples, truth)}, mean 95% width, drift MSE)} over the
-    directories."""
+    """{r: Run} over the directories, in the order of r."""
     runs = {}
     for directory in directories:
         for path in glob.glob(os.path.join(directory, f"{stem}-*.h5")):
@@ -43,9 +51,9 @@ def load(stem, directories):
                 for name in post["posterior/parameters"]:
                     samples = post[f"posterior/parameters/{name}/samples"][:]
                     parameters[name] = (samples, float(model[name]))
-            runs[r] = (post["posterior/coverage"][:], parameters,
-                       float(post["posterior"].attrs["drift_band95_mean_width"]),
-                       float(post["estimate"].attrs["drift_mse"]))
+            runs[r] = Run(post["posterior/coverage"][:], parameters,
+                          float(post["posterior"].attrs["drift_band95_mean_width"]),
+                          float(post["estimate"].attrs["drift_mse"]))
     return dict(sorted(runs.items()))
 
 
@@ -64,9 +72,9 @@ def row(coverage):
 
 def summarize(label, runs):
     indices = np.array(list(runs))
-    coverage = np.array([runs[r][0] for r in indices])
-    width = np.mean([runs[r][2] for r in indices])
-    mse = np.median([runs[r][3] for r in indices])
+    coverage = np.array([runs[r].coverage for r in indices])
+    width = np.mean([runs[r].width for r in indices])
+    mse = np.median([runs[r].mse for r in indices])
     print(f"\n## {label}: {len(indices)} data sets ({indices.min()}–{indices.max()}); mean 95% "
           f"band width {width:.4f}; median drift MSE of /estimate {mse:.3g}")
     print("| data sets | 50% | 90% | 95% |")
@@ -77,11 +85,11 @@ def summarize(label, runs):
     if all(mask.sum() > 1 for _, mask in halves):  # the chosen-on and the judging data sets
         for name, mask in halves:
             print(f"| {name} ({mask.sum()}) | {row(coverage[mask])} |")
-    names = sorted(set().union(*(runs[r][1].keys() for r in indices)))
+    names = sorted(set().union(*(runs[r].parameters.keys() for r in indices)))
     for name in names:
         hits, z = [], []
         for r in indices:
-            samples, truth = runs[r][1][name]
+            samples, truth = runs[r].parameters[name]
             low = np.quantile(samples, (1 - NOMINAL) / 2)
             high = np.quantile(samples, (1 + NOMINAL) / 2)
             hits.append((low <= truth) & (truth <= high))
@@ -90,7 +98,7 @@ def summarize(label, runs):
         binomial = np.sqrt(NOMINAL * (1 - NOMINAL) / len(indices))
         print(f"{name}: central intervals hold the true value in "
               + " / ".join(f"{100 * s:.1f}%" for s in share)
-              + f" of the data sets (binomial sd at nominal "
+              + " of the data sets (binomial sd at nominal "
               + " / ".join(f"{100 * b:.1f}" for b in binomial)
               + f" points); (mean − truth)/sd: mean {np.mean(z):+.2f}, "
               f"sd {np.std(z, ddof=1):.2f}")

@@ -2,8 +2,8 @@
 """residual_whiteness.py DIR [DIR ...]: is the one-step likelihood's score variance its curvature?
 
 On output directories of bench/studies/infer_calibration.sh (every fit-r.h5 with its data-r.h5;
-docs/studies/calibration.md), the standardized residuals of the fitted
-model, e_k = (Δx_k − b̄(x_k) Δ) / sqrt(Σ̄(x_k) Δ), b̄ and Σ̄ of /estimate interpolated to x_k.
+docs/studies/calibration.md), the standardized residuals of the fitted model,
+e_k = (Δx_k − b̄(x_k) Δ) / sqrt(Σ̄(x_k) Δ), with b̄ and Σ̄ of /estimate interpolated to x_k (d = 1).
 A well-specified Markov model has white residuals of unit variance; then the variance of a score
 Σ_k e_k g(x_k) equals its Fisher information Σ_k g(x_k)², and a sandwich correction
 H⁻¹ V H⁻¹ of the posterior covariance would change nothing. Prints the residual variance, the
