@@ -44,16 +44,17 @@ def load(stem, directories):
                 continue
             r = int(match.group(1))
             assert r not in runs, f"data set {r} appears twice"
-            post = h5py.File(path, "r")
-            model = h5py.File(os.path.join(directory, f"data-{r}.h5"), "r")["model"].attrs
-            parameters = {}
-            if "posterior/parameters" in post:
-                for name in post["posterior/parameters"]:
-                    samples = post[f"posterior/parameters/{name}/samples"][:]
-                    parameters[name] = (samples, float(model[name]))
-            runs[r] = Run(post["posterior/coverage"][:], parameters,
-                          float(post["posterior"].attrs["drift_band95_mean_width"]),
-                          float(post["estimate"].attrs["drift_mse"]))
+            data_path = os.path.join(directory, f"data-{r}.h5")
+            with h5py.File(path, "r") as post, h5py.File(data_path, "r") as data:
+                model = data["model"].attrs
+                parameters = {}
+                if "posterior/parameters" in post:
+                    for name in post["posterior/parameters"]:
+                        samples = post[f"posterior/parameters/{name}/samples"][:]
+                        parameters[name] = (samples, float(model[name]))
+                runs[r] = Run(post["posterior/coverage"][:], parameters,
+                              float(post["posterior"].attrs["drift_band95_mean_width"]),
+                              float(post["estimate"].attrs["drift_mse"]))
     return dict(sorted(runs.items()))
 
 

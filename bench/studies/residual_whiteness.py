@@ -41,13 +41,13 @@ def main():
     variances, correlations, score_ratios = [], [], []
     for path in fits:
         directory, name = os.path.split(path)
-        data = h5py.File(os.path.join(directory, "data-" + name[len("fit-"):]), "r")
-        fit = h5py.File(path, "r")
-        x, t = data["trajectory/x"][:, 0], data["trajectory/t"][:]
-        assert data["trajectory/offsets"].shape[0] == 1, "one trajectory per data set"
-        grid = fit["estimate/grid"][:, 0]
-        drift = np.interp(x[:-1], grid, fit["estimate/drift"][:, 0])
-        diffusion = np.interp(x[:-1], grid, fit["estimate/diffusion"][:].reshape(len(grid)))
+        data_path = os.path.join(directory, "data-" + name[len("fit-"):])
+        with h5py.File(data_path, "r") as data, h5py.File(path, "r") as fit:
+            x, t = data["trajectory/x"][:, 0], data["trajectory/t"][:]
+            assert data["trajectory/offsets"].shape[0] == 1, "one trajectory per data set"
+            grid = fit["estimate/grid"][:, 0]
+            drift = np.interp(x[:-1], grid, fit["estimate/drift"][:, 0])
+            diffusion = np.interp(x[:-1], grid, fit["estimate/diffusion"][:].reshape(len(grid)))
         dt = np.diff(t)
         residual = (np.diff(x) - drift * dt) / np.sqrt(diffusion * dt)
         variances.append(residual.var())
