@@ -112,6 +112,15 @@ class FitProblem {
     log().print(objective_->likelihood().describe());
     if (!likelihood.note.empty()) log().print(likelihood.note);
     log().print(objective_->describe());
+    print_resolved_options();
+  }
+
+  /// The effective options were printed before the data were read; what "auto" became since.
+  void print_resolved_options() const {
+    std::string line;
+    for (const std::string& entry : context_.config().resolved())
+      line += (line.empty() ? "" : ", ") + entry;
+    if (!line.empty()) log().print("resolved from auto: ", line);
   }
 
   /// The model's initialization, or the parameters of --fit.init when its layout is the same.

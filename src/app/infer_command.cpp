@@ -79,6 +79,14 @@ class InferProblem {
  private:
   const RootLog& log() const { return context_.log(); }
   bool variational() const { return settings_.method == infer::Method::kVariational; }
+  bool principal_subspace() const {
+    return settings_.params == infer::Coverage::kSubspace &&
+           settings_.subspace == infer::InferSettings::Subspace::kPrincipal;
+  }
+  /// Lanczos steps for the principal directions (auto: 2·subspace_dim + 20).
+  int lanczos_steps() const {
+    return settings_.lanczos_steps.value_or(2 * settings_.subspace_dim + 20);
+  }
 
   // ---- 1. options and the fit, validated before any work ---------------------------------------
   void setup() {
@@ -100,6 +108,8 @@ class InferProblem {
                        " groups need at least as many ranks (this run has " +
                        std::to_string(context_.size()) + ")");
     if (!settings_.groups) context_.config().resolve("infer.groups", std::to_string(groups_count_));
+    if (principal_subspace() && !settings_.lanczos_steps)
+      context_.config().resolve("infer.lanczos_steps", std::to_string(lanczos_steps()));
     CheckpointStore::prepare_directory(context_.comm(), settings_.run.checkpoint_dir);
     context_.print_options();
     log().print("fit ", settings_.from, ": ", fitted_->averaged_model().describe());
@@ -220,7 +230,7 @@ class InferProblem {
                 (2 * h);
       return hv;
     };
-    const int steps = settings_.lanczos_steps.value_or(2 * settings_.subspace_dim + 20);
+    const int steps = lanczos_steps();
     VectorXd eigenvalues;
     const MatrixXd directions =
         infer::principal_directions(infer::random_directions(n, 1, settings_.seed).col(0),

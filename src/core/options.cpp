@@ -336,6 +336,16 @@ void Config::resolve(const std::string& name, const std::string& value) {
   values_[name] = {value, Origin::kResolved};
 }
 
+std::vector<std::string> Config::resolved() const {
+  std::vector<std::string> lines;
+  for (const auto& name : order_) {
+    const auto it = values_.find(name);
+    if (it != values_.end() && it->second.origin == Origin::kResolved)
+      lines.push_back(name + " = " + it->second.value);
+  }
+  return lines;
+}
+
 std::string Config::to_ini(bool results_only) const {
   return ini_text(results_only, false);
 }

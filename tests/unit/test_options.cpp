@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <stdexcept>
 
 #include "msflow/core/error.hpp"
 #include "msflow/core/options.hpp"
@@ -97,6 +98,16 @@ TEST(Options, ThePrintoutShowsWhatWasReadAndUnreadGivenOptionsAreListed) {
   EXPECT_EQ(printed.find("seed"), std::string::npos) << printed;
   // What files store is still the whole configuration.
   EXPECT_NE(config.to_ini(true).find("seed = 4"), std::string::npos);
+}
+
+TEST(Options, ResolvedValuesAreListedInCatalogueOrderAndAnnotated) {
+  Config config = Config::parse(catalog(), {"--model.N", "20"}, {});
+  EXPECT_TRUE(config.resolved().empty());
+  config.resolve("simulate.seed", "7");
+  config.resolve("model.c", "0.25");
+  EXPECT_EQ(config.resolved(), (std::vector<std::string>{"model.c = 0.25", "simulate.seed = 7"}));
+  EXPECT_NE(config.to_ini().find("c = 0.25  ; resolved from auto"), std::string::npos);
+  EXPECT_THROW(config.resolve("model.bogus", "1"), std::logic_error);
 }
 
 TEST(Options, HashDependsOnValuesOnly) {

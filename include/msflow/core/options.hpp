@@ -87,6 +87,8 @@ class Config {
 
   /// Records the value an "auto" option resolved to (shown as such by to_ini()).
   void resolve(const std::string& name, const std::string& value);
+  /// "section.key = value" for every option resolve() has set, in catalogue order.
+  std::vector<std::string> resolved() const;
 
   /// The effective configuration as INI text (sections in catalogue order); each value not
   /// taken from the defaults is annotated with where it came from. `results_only` leaves out
