@@ -4,6 +4,7 @@
 // Metropolis reference; credible bands for b̄ (and Σ̄) and the learned physical parameters.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -21,6 +22,7 @@
 #include "msflow/flow/flow_io.hpp"
 #include "msflow/infer/draw_groups.hpp"
 #include "msflow/infer/elbo.hpp"
+#include "msflow/infer/importance.hpp"
 #include "msflow/infer/infer_settings.hpp"
 #include "msflow/infer/metropolis.hpp"
 #include "msflow/infer/posterior_space.hpp"
@@ -79,6 +81,10 @@ class InferProblem {
  private:
   const RootLog& log() const { return context_.log(); }
   bool variational() const { return settings_.method == infer::Method::kVariational; }
+  bool importance() const {
+    return settings_.method != infer::Method::kMetropolis &&
+           settings_.importance == infer::Importance::kPsis;
+  }
   bool principal_subspace() const {
     return settings_.params == infer::Coverage::kSubspace &&
            settings_.subspace == infer::InferSettings::Subspace::kPrincipal;
@@ -312,7 +318,10 @@ class InferProblem {
                 format_number(elbo_estimate_.standard_error, 3), " (", settings_.elbo_draws,
                 " draws) after ", state_->iteration, " iterations, ",
                 format_number(seconds / done, 4), " s per iteration; ", context_.peak_memory());
-    draws_ = elbo_->sample(state_->parameters, 0, settings_.samples);
+    if (importance())
+      correct_by_importance(elbo_->propose(state_->parameters, settings_.proposals));
+    else
+      draws_ = elbo_->sample(state_->parameters, 0, settings_.samples);
     return true;
   }
 
@@ -373,15 +382,89 @@ class InferProblem {
   bool run_laplace() {
     // precondition(kExact) made u standard normal under N(ϑ*, (BᵀHB)⁻¹): the draws are ε itself,
     // from the stream VI's output draws use.
-    draws_.resize(space_->dim(), settings_.samples);
-    fill_normals({settings_.seed, Purpose::kInferSamples}, 0, 0, draws_.data(),
-                 static_cast<std::size_t>(draws_.size()));
+    const int count = importance() ? settings_.proposals : settings_.samples;
+    infer::Proposals gaussian{MatrixXd(space_->dim(), count), VectorXd(count)};
+    fill_normals({settings_.seed, Purpose::kInferSamples}, 0, 0, gaussian.u.data(),
+                 static_cast<std::size_t>(gaussian.u.size()));
     log().print("Laplace approximation: N(fit's optimum, inverse Hessian of J) in the ",
                 space_->dim(), " coordinates, curvature from ",
                 format_number(space_->curvature()(0), 4), " to ",
-                format_number(space_->curvature()(space_->dim() - 1), 4), "; ", settings_.samples,
-                " draws");
+                format_number(space_->curvature()(space_->dim() - 1), 4), "; ", count,
+                importance() ? " proposals" : " draws");
+    if (!importance()) {
+      draws_ = std::move(gaussian.u);
+      return true;
+    }
+    for (Index j = 0; j < count; ++j)  // T's constant Jacobian cancels in the weights
+      gaussian.log_density(j) = -0.5 * gaussian.u.col(j).squaredNorm();
+    correct_by_importance(gaussian);
     return true;
+  }
+
+  // ---- 5d. importance correction of vi's and laplace's draws -----------------------------------
+  /// Weights the proposals by exp(−J(ϑ(u)))/q(u) — J with the fit's base samples, the target the
+  /// Metropolis reference samples —, Pareto-smooths the weights and resamples the S output draws
+  /// (docs/method.md, "Importance correction").
+  void correct_by_importance(const infer::Proposals& proposals) {
+    const Index count = proposals.u.cols();
+    const std::vector<double> energy = energies_at(proposals.u);
+    std::vector<double> log_ratios(static_cast<std::size_t>(count));
+    Index excluded = 0;
+    for (Index j = 0; j < count; ++j) {
+      const double e = energy[static_cast<std::size_t>(j)];
+      // J undefined or infinite (a proposal outside the model's domain): posterior density 0.
+      log_ratios[static_cast<std::size_t>(j)] = std::isfinite(e)
+                                                    ? -e - proposals.log_density(j)
+                                                    : -std::numeric_limits<double>::infinity();
+      if (!std::isfinite(e)) ++excluded;
+    }
+    importance_excluded_ = excluded;
+    if (count - importance_excluded_ < 10)  // pareto_smoothed_weights needs 10 finite ratios
+      throw CollectiveError("importance correction: the objective is not finite at " +
+                                std::to_string(importance_excluded_) + " of " +
+                                std::to_string(count) +
+                                " proposals; rerun with --infer.importance none",
+                            kExitInternalError);
+    importance_ = infer::pareto_smoothed_weights(log_ratios);
+    double uniform = 0;
+    fill_uniforms({settings_.seed, Purpose::kInferResample}, 0, 0, &uniform, 1);
+    resampled_ = infer::systematic_resample(importance_->weights,
+                                            static_cast<std::size_t>(settings_.samples), uniform);
+    draws_.resize(space_->dim(), settings_.samples);
+    for (int s = 0; s < settings_.samples; ++s)
+      draws_.col(s) = proposals.u.col(static_cast<Index>(resampled_[static_cast<std::size_t>(s)]));
+    proposals_ = proposals.u;
+    log_ratios_ = std::move(log_ratios);
+    const double threshold = infer::pareto_k_threshold(static_cast<std::size_t>(count));
+    log().print("importance correction: ", count, " proposals weighted by the posterior",
+                importance_excluded_
+                    ? " (" + std::to_string(importance_excluded_) + " outside its support)"
+                    : std::string(),
+                "; Pareto k-hat ", format_number(importance_->pareto_k, 3), " (reliable below ",
+                format_number(threshold, 3), "), effective sample size ",
+                format_number(importance_->effective_size, 4), " (",
+                format_number(importance_->raw_effective_size, 4), " unsmoothed); ",
+                settings_.samples, " draws resampled");
+    if (importance_->pareto_k > threshold)
+      log().print(
+          "warning: k-hat ", format_number(importance_->pareto_k, 3), " > ",
+          format_number(threshold, 3),
+          ": the approximation misses much of the posterior's tails and the corrected "
+          "draws are noisy; ",
+          variational() ? "train q better (--infer.iterations, --qflow.type spline) or " : "",
+          "use more --infer.proposals, or compare with --infer.method mcmc");
+  }
+
+  /// J(ϑ(u_j)) for the columns of `u`, spread over the draw groups (the fit's draw 0).
+  std::vector<double> energies_at(const MatrixXd& u) {
+    std::vector<double> rows(static_cast<std::size_t>(u.cols()), 0.0);
+    VectorXd gradient;
+    for (Index j = 0; j < u.cols(); ++j)
+      if (groups_->owns(j))
+        rows[static_cast<std::size_t>(j)] =
+            objective_->evaluate(space_->point(u.col(j)), 0, gradient);
+    groups_->share(rows, u.cols(), 1);
+    return rows;
   }
 
   // ---- 6. S draws of b̄ (and Σ̄) on the fit's grid; bands; parameters ----------------------------
@@ -394,13 +477,18 @@ class InferProblem {
     const Index drift_size = g * d, diffusion_size = learned_diffusion ? g * d * d : 0;
     const auto physical = space_physical();
     const Index width = drift_size + diffusion_size + static_cast<Index>(physical.size());
-    const int samples = settings_.samples;
+    // psis: every proposal is evaluated and weighted (more precise bands than the S resampled
+    // draws alone); the S stored draws are the resampled rows.
+    const MatrixXd& points = importance_ ? proposals_ : draws_;
+    const auto samples = static_cast<int>(points.cols());
+    const std::vector<double> no_weights,
+        &weights = importance_ ? importance_->weights : no_weights;
     std::vector<double> rows(static_cast<std::size_t>(samples * width), 0.0);
     std::vector<double> drift(static_cast<std::size_t>(drift_size)),
         diffusion(static_cast<std::size_t>(g * d * d));
     for (int s = 0; s < samples; ++s) {  // draw s on world rank s mod P
       if (s % context_.size() != context_.rank()) continue;
-      const VectorXd parameters = space_->point(draws_.col(s));
+      const VectorXd parameters = space_->point(points.col(s));
       model.set_parameters(parameters);
       model.evaluate(grid.points.data(), static_cast<std::size_t>(g), drift.data(),
                      diffusion.data());
@@ -415,8 +503,8 @@ class InferProblem {
                       [&](long long s) { return s % context_.size() == context_.rank(); });
     model.set_parameters(space_->center());
     auto field = [&](Index offset, Index size) {
-      infer::FieldDraws draws{samples, size,
-                              std::vector<double>(static_cast<std::size_t>(samples * size))};
+      infer::FieldDraws draws{
+          samples, size, std::vector<double>(static_cast<std::size_t>(samples * size)), weights};
       for (int s = 0; s < samples; ++s)
         std::copy_n(rows.begin() + static_cast<std::ptrdiff_t>(s * width + offset), size,
                     draws.values.begin() + static_cast<std::ptrdiff_t>(s * size));
@@ -437,13 +525,25 @@ class InferProblem {
       for (int s = 0; s < samples; ++s)
         values[static_cast<std::size_t>(s)] = rows[static_cast<std::size_t>(
             s * width + drift_size + diffusion_size + static_cast<Index>(p))];
-      parameters_.push_back(infer::summarize_parameter(physical[p].name.substr(4), values));
+      parameters_.push_back(
+          infer::summarize_parameter(physical[p].name.substr(4), values, weights));
+      if (importance_) {  // the stored draws: the resampled ones
+        std::vector<double>& stored = parameters_.back().draws;
+        stored.clear();
+        for (const std::size_t j : resampled_)
+          stored.push_back(values[j]);
+      }
     }
     // The draws' mean is the estimate: the posterior mean, or b̄ at ϑ* with bands = mode.
     estimate_.grid = grid;
     estimate_.drift = drift_draws_.mean();
     estimate_.diffusion = learned_diffusion ? diffusion_draws_->mean() : fitted_->diffusion();
     drift_quantiles_ = drift_draws_.quantiles();
+    if (diffusion_draws_) diffusion_quantiles_ = diffusion_draws_->quantiles();
+    if (importance_) {  // from here on: the S resampled draws, equally weighted
+      drift_draws_ = drift_draws_.select(resampled_);
+      if (diffusion_draws_) diffusion_draws_ = diffusion_draws_->select(resampled_);
+    }
     for (const auto& p : parameters_)
       log().print("posterior of ", p.name, ": mean ", format_number(p.mean, 6), ", sd ",
                   format_number(p.sd, 4), ", 95% interval [", format_number(p.lower, 6), ", ",
@@ -526,8 +626,7 @@ class InferProblem {
     h5::write_replicated(comm, group, "curvature", {k}, space_->curvature().data());
     h5::write_replicated(comm, group, "u_samples", {s, k}, draws_.data());
     h5::write_replicated(comm, group, "drift_samples", {s, g, dim}, drift_draws_.values.data());
-    const std::vector<double> drift_mean = drift_draws_.mean();
-    h5::write_replicated(comm, group, "drift_mean", {g, dim}, drift_mean.data());
+    h5::write_replicated(comm, group, "drift_mean", {g, dim}, estimate_.drift.data());
     const auto levels = infer::quantile_levels();
     h5::write_replicated(comm, group, "quantile_levels", {levels.size()}, levels.data());
     h5::write_replicated(comm, group, "drift_quantiles", {levels.size(), g, dim},
@@ -535,9 +634,8 @@ class InferProblem {
     if (diffusion_draws_) {
       h5::write_replicated(comm, group, "diffusion_samples", {s, g, dim, dim},
                            diffusion_draws_->values.data());
-      const std::vector<double> q = diffusion_draws_->quantiles();
       h5::write_replicated(comm, group, "diffusion_quantiles", {levels.size(), g, dim, dim},
-                           q.data());
+                           diffusion_quantiles_.data());
     }
     h5::write_attribute(group, "drift_band95_mean_width", mean_band_width_);
     if (!coverage_.empty()) {
@@ -547,6 +645,10 @@ class InferProblem {
       h5::write_replicated(comm, group, "coverage_levels", {nominal.size()}, nominal.data());
       h5::write_replicated(comm, group, "coverage", {coverage_.size()}, coverage_.data());
     }
+    h5::write_attribute(
+        group, "importance",
+        infer::to_string(importance() ? infer::Importance::kPsis : infer::Importance::kNone));
+    if (importance_) write_importance(group);
     if (variational()) {
       h5::write_attribute(group, "elbo", elbo_estimate_.value);
       h5::write_attribute(group, "elbo_standard_error", elbo_estimate_.standard_error);
@@ -576,6 +678,30 @@ class InferProblem {
     }
   }
 
+  void write_importance(hid_t posterior) {
+    const MPI_Comm comm = context_.comm();
+    const h5::Handle group = h5::create_group(posterior, "importance");
+    const auto count = static_cast<hsize_t>(log_ratios_.size());
+    h5::write_attribute(group, "pareto_k", importance_->pareto_k);
+    h5::write_attribute(group, "pareto_k_threshold",
+                        infer::pareto_k_threshold(static_cast<std::size_t>(count)));
+    h5::write_attribute(group, "effective_size", importance_->effective_size);
+    h5::write_attribute(group, "raw_effective_size", importance_->raw_effective_size);
+    h5::write_attribute(group, "proposals", static_cast<std::int64_t>(count));
+    h5::write_attribute(group, "outside_support", static_cast<std::int64_t>(importance_excluded_));
+    h5::write_attribute(
+        group, "description",
+        std::string(
+            "the S draws of /posterior are resampled (systematic resampling) from proposals "
+            "of the approximation weighted by exp(-J)/q with Pareto-smoothed weights; "
+            "log_ratios: ln p - ln q per proposal (-inf: J not finite), weights: the "
+            "smoothed normalized weights, proposal_index: the proposal of each draw"));
+    h5::write_replicated(comm, group, "log_ratios", {count}, log_ratios_.data());
+    h5::write_replicated(comm, group, "weights", {count}, importance_->weights.data());
+    const std::vector<std::uint64_t> index(resampled_.begin(), resampled_.end());
+    h5::write_replicated(comm, group, "proposal_index", {index.size()}, index.data());
+  }
+
   CommandContext& context_;
   infer::InferSettings settings_;
   std::unique_ptr<fit::FittedModel> fitted_;
@@ -592,10 +718,15 @@ class InferProblem {
   std::unique_ptr<CheckpointStore> checkpoints_;
   infer::ElboEstimate elbo_estimate_;
   infer::ChainSummary chains_;
-  MatrixXd draws_;  // k × S
+  MatrixXd draws_;                                      // k × S
+  MatrixXd proposals_;                                  // psis: k × proposals
+  std::optional<infer::ImportanceWeights> importance_;  // psis: the proposals' weights
+  std::vector<double> log_ratios_;                      // psis: ln p − ln q per proposal
+  std::vector<std::size_t> resampled_;                  // psis: the proposal of each draw
+  Index importance_excluded_ = 0;                       // psis: proposals with J not finite
   infer::FieldDraws drift_draws_;
   std::optional<infer::FieldDraws> diffusion_draws_;
-  std::vector<double> drift_quantiles_, coverage_;
+  std::vector<double> drift_quantiles_, diffusion_quantiles_, coverage_;
   double mean_band_width_ = 0;
   std::vector<infer::ParameterPosterior> parameters_;
   fit::GridEstimate estimate_;

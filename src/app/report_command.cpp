@@ -199,6 +199,16 @@ class Report {
       out_ << "  coverage of the exact b̄ by the 50/90/95% bands: " << number(100 * coverage[0], 3)
            << "%, " << number(100 * coverage[1], 3) << "%, " << number(100 * coverage[2], 3)
            << "% of the grid\n";
+    if (file_.has("/posterior/importance")) {
+      const double k = file_.number("/posterior/importance", "pareto_k");
+      const double threshold = file_.number("/posterior/importance", "pareto_k_threshold");
+      out_ << "  importance-corrected: "
+           << number(file_.number("/posterior/importance", "proposals"))
+           << " proposals, Pareto k-hat " << number(k, 3)
+           << (k > threshold ? " (above " : " (reliable below ") << number(threshold, 3)
+           << "), effective sample size "
+           << number(file_.number("/posterior/importance", "effective_size"), 4) << "\n";
+    }
     const std::vector<double> ess = file_.values("/posterior/mcmc/ess");
     if (!ess.empty())
       out_ << "  effective sample size from " << number(*std::min_element(ess.begin(), ess.end()))

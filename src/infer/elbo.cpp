@@ -118,4 +118,16 @@ MatrixXd Elbo::sample(const VectorXd& psi, std::uint64_t stream, int count) {
   return u;
 }
 
+Proposals Elbo::propose(const VectorXd& psi, int count) {
+  posterior_.set_parameters(psi);
+  const MatrixXd epsilon = normals(seed_, Purpose::kInferSamples, 0, space_.dim(), count);
+  Proposals proposals;
+  VectorXd logdet;
+  posterior_.forward(epsilon, MatrixXd(), proposals.u, logdet);
+  proposals.log_density.resize(count);
+  for (Index j = 0; j < count; ++j)
+    proposals.log_density(j) = log_standard_normal(epsilon.col(j)) - logdet(j);
+  return proposals;
+}
+
 }  // namespace msflow::infer

@@ -2,6 +2,7 @@
 
 #include "msflow/core/error.hpp"
 #include "msflow/core/settings.hpp"
+#include "msflow/infer/importance.hpp"
 
 namespace msflow::infer {
 
@@ -15,6 +16,10 @@ std::string to_string(Coverage coverage) {
       return "all";
   }
   return "?";
+}
+
+std::string to_string(Importance importance) {
+  return importance == Importance::kPsis ? "psis" : "none";
 }
 
 std::string to_string(Method method) {
@@ -73,6 +78,14 @@ void declare_infer_options(OptionCatalog& catalog) {
            "location/log-scale layer, which the fit leaves unpenalized: without it the posterior "
            "along the directions the data do not see would be improper")
       .add("samples", "200", "posterior draws S of b̄ (and Σ̄) stored and summarized")
+      .add("importance", "none",
+           "vi, laplace: none (the approximation's own draws) or psis (its draws are proposals, "
+           "weighted by posterior / proposal density with the fit's base samples, the weights "
+           "Pareto-smoothed, the bands weighted, and the S output draws resampled from them; the "
+           "Pareto k-hat reported says whether that is reliable)")
+      .add("proposals", "1000",
+           "psis: proposals drawn from the approximation and weighted (at least 25: the "
+           "Pareto fit needs 5 tail values)")
       .add("bands", "mode",
            "centre of the bands of b̄: mode (the draws shifted pointwise so that their mean is "
            "b̄ at the fit's optimum, which /estimate then is) or posterior (the draws as they "
@@ -123,6 +136,19 @@ InferSettings read_infer_settings(const Config& config) {
   settings.bands =
       options.choice("bands", {"mode", "posterior"}) == "mode" ? Bands::kMode : Bands::kPosterior;
   settings.seed = options.seed("seed");
+  if (settings.method != Method::kMetropolis) {
+    settings.importance = options.choice("importance", {"psis", "none"}) == "psis"
+                              ? Importance::kPsis
+                              : Importance::kNone;
+    if (settings.importance == Importance::kPsis) {
+      settings.proposals = static_cast<int>(
+          options.integer("proposals", static_cast<std::int64_t>(kMinimumDraws), 10000000));
+      if (settings.proposals < settings.samples)
+        throw InputError("option --infer.proposals: " + std::to_string(settings.proposals) +
+                         " proposals cannot give --infer.samples " +
+                         std::to_string(settings.samples) + " draws; use at least as many");
+    }
+  }
   if (settings.method == Method::kVariational) {
     settings.draws = static_cast<int>(options.integer("draws", 1, 4096));
     settings.resample = options.flag("resample");

@@ -23,13 +23,48 @@ double sorted_quantile(const std::vector<double>& sorted, double level) {
   return sorted[below] + fraction * (sorted[above] - sorted[below]);
 }
 
+double weighted_sorted_quantile(const std::vector<double>& sorted,
+                                const std::vector<double>& weights, double level) {
+  double below = 0;  // the weight of the values before the current one
+  bool started = false;
+  double previous_point = 0, previous_value = 0;
+  for (std::size_t i = 0; i < sorted.size(); ++i) {
+    if (!(weights[i] > 0)) continue;  // weight 0: not part of the distribution
+    const double point = below + 0.5 * weights[i];
+    below += weights[i];
+    if (level <= point) {
+      if (!started) return sorted[i];
+      const double fraction = (level - previous_point) / (point - previous_point);
+      return previous_value + fraction * (sorted[i] - previous_value);
+    }
+    started = true;
+    previous_point = point;
+    previous_value = sorted[i];
+  }
+  return previous_value;  // beyond the last point
+}
+
 std::vector<double> FieldDraws::mean() const {
   std::vector<double> out(static_cast<std::size_t>(size), 0.0);
-  for (Eigen::Index s = 0; s < draws; ++s)
+  for (Eigen::Index s = 0; s < draws; ++s) {
+    const double w = weights.empty() ? 1.0 : weights[static_cast<std::size_t>(s)];
     for (Eigen::Index i = 0; i < size; ++i)
-      out[static_cast<std::size_t>(i)] += values[static_cast<std::size_t>(s * size + i)];
-  for (double& v : out)
-    v /= static_cast<double>(draws);
+      out[static_cast<std::size_t>(i)] += w * values[static_cast<std::size_t>(s * size + i)];
+  }
+  if (weights.empty())
+    for (double& v : out)
+      v /= static_cast<double>(draws);
+  return out;
+}
+
+FieldDraws FieldDraws::select(const std::vector<std::size_t>& rows) const {
+  FieldDraws out{static_cast<Eigen::Index>(rows.size()), size, {}, {}};
+  out.values.reserve(rows.size() * static_cast<std::size_t>(size));
+  for (const std::size_t r : rows)
+    out.values.insert(
+        out.values.end(),
+        values.begin() + static_cast<std::ptrdiff_t>(r * static_cast<std::size_t>(size)),
+        values.begin() + static_cast<std::ptrdiff_t>((r + 1) * static_cast<std::size_t>(size)));
   return out;
 }
 
@@ -46,13 +81,28 @@ std::vector<double> FieldDraws::quantiles() const {
   const auto& levels = quantile_levels();
   std::vector<double> out(levels.size() * static_cast<std::size_t>(size));
   std::vector<double> column(static_cast<std::size_t>(draws));
+  std::vector<std::size_t> order(static_cast<std::size_t>(draws));
+  std::vector<double> sorted_weights(weights.size());
   for (Eigen::Index i = 0; i < size; ++i) {
     for (Eigen::Index s = 0; s < draws; ++s)
       column[static_cast<std::size_t>(s)] = values[static_cast<std::size_t>(s * size + i)];
-    std::sort(column.begin(), column.end());
+    if (weights.empty()) {
+      std::sort(column.begin(), column.end());
+      for (std::size_t l = 0; l < levels.size(); ++l)
+        out[l * static_cast<std::size_t>(size) + static_cast<std::size_t>(i)] =
+            sorted_quantile(column, levels[l]);
+      continue;
+    }
+    for (std::size_t s = 0; s < order.size(); ++s)
+      order[s] = s;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return column[a] < column[b]; });
+    std::vector<double> sorted(order.size());
+    for (std::size_t s = 0; s < order.size(); ++s)
+      sorted[s] = column[order[s]], sorted_weights[s] = weights[order[s]];
     for (std::size_t l = 0; l < levels.size(); ++l)
       out[l * static_cast<std::size_t>(size) + static_cast<std::size_t>(i)] =
-          sorted_quantile(column, levels[l]);
+          weighted_sorted_quantile(sorted, sorted_weights, levels[l]);
   }
   return out;
 }
@@ -75,20 +125,42 @@ std::vector<double> band_coverage(const std::vector<double>& quantiles, std::siz
   return coverage;
 }
 
-ParameterPosterior summarize_parameter(const std::string& name, std::vector<double> draws) {
+ParameterPosterior summarize_parameter(const std::string& name, std::vector<double> draws,
+                                       const std::vector<double>& weights) {
   ParameterPosterior p;
   p.name = name;
   p.draws = draws;
-  const double n = static_cast<double>(draws.size());
-  for (const double v : draws)
-    p.mean += v;
-  p.mean /= n;
-  for (const double v : draws)
-    p.sd += (v - p.mean) * (v - p.mean);
-  p.sd = std::sqrt(p.sd / std::max(1.0, n - 1));
-  std::sort(draws.begin(), draws.end());
-  p.lower = sorted_quantile(draws, 0.025);
-  p.upper = sorted_quantile(draws, 0.975);
+  if (weights.empty()) {
+    const double n = static_cast<double>(draws.size());
+    for (const double v : draws)
+      p.mean += v;
+    p.mean /= n;
+    for (const double v : draws)
+      p.sd += (v - p.mean) * (v - p.mean);
+    p.sd = std::sqrt(p.sd / std::max(1.0, n - 1));
+    std::sort(draws.begin(), draws.end());
+    p.lower = sorted_quantile(draws, 0.025);
+    p.upper = sorted_quantile(draws, 0.975);
+    return p;
+  }
+  double sum_of_squares = 0;
+  for (std::size_t j = 0; j < draws.size(); ++j) {
+    p.mean += weights[j] * draws[j];
+    sum_of_squares += weights[j] * weights[j];
+  }
+  for (std::size_t j = 0; j < draws.size(); ++j)
+    p.sd += weights[j] * (draws[j] - p.mean) * (draws[j] - p.mean);
+  p.sd = std::sqrt(p.sd / std::max(1e-300, 1 - sum_of_squares));
+  std::vector<std::size_t> order(draws.size());
+  for (std::size_t j = 0; j < order.size(); ++j)
+    order[j] = j;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return draws[a] < draws[b]; });
+  std::vector<double> sorted(order.size()), sorted_weights(order.size());
+  for (std::size_t j = 0; j < order.size(); ++j)
+    sorted[j] = draws[order[j]], sorted_weights[j] = weights[order[j]];
+  p.lower = weighted_sorted_quantile(sorted, sorted_weights, 0.025);
+  p.upper = weighted_sorted_quantile(sorted, sorted_weights, 0.975);
   return p;
 }
 

@@ -64,7 +64,7 @@ TEST(InferMetropolis, EffectiveSampleSizeOfKnownProcesses) {
 }
 
 TEST(InferSummary, QuantilesMeanAndCoverage) {
-  FieldDraws draws{5, 2, {1, 10, 2, 20, 3, 30, 4, 40, 5, 50}};
+  FieldDraws draws{5, 2, {1, 10, 2, 20, 3, 30, 4, 40, 5, 50}, {}};
   const auto mean = draws.mean();
   EXPECT_DOUBLE_EQ(mean[0], 3);
   EXPECT_DOUBLE_EQ(mean[1], 30);
@@ -80,7 +80,7 @@ TEST(InferSummary, QuantilesMeanAndCoverage) {
 }
 
 TEST(InferSummary, RecentreMovesTheMeanAndKeepsTheSpread) {
-  FieldDraws draws{4, 2, {1, 10, 2, 20, 3, 30, 6, 60}};  // means 3 and 30
+  FieldDraws draws{4, 2, {1, 10, 2, 20, 3, 30, 6, 60}, {}};  // means 3 and 30
   const auto before = draws.quantiles();
   draws.recentre({0.5, -7});
   const auto mean = draws.mean();
@@ -99,6 +99,52 @@ TEST(InferSummary, ParameterSummary) {
   EXPECT_NEAR(p.sd, std::sqrt(5.0 / 3.0), 1e-15);
   EXPECT_DOUBLE_EQ(p.lower, 1.075);
   EXPECT_DOUBLE_EQ(p.upper, 3.925);
+}
+
+TEST(InferSummary, WeightedQuantilesFollowHazensRule) {
+  // Points at cumulative weight − half the own weight: 0.1, 0.3, 0.6, 0.9 for weights
+  // 0.2, 0.2, 0.4, 0.2; linear between them, constant beyond.
+  const std::vector<double> values = {1, 2, 4, 8}, weights = {0.2, 0.2, 0.4, 0.2};
+  EXPECT_DOUBLE_EQ(weighted_sorted_quantile(values, weights, 0.05), 1);
+  EXPECT_DOUBLE_EQ(weighted_sorted_quantile(values, weights, 0.2), 1.5);
+  EXPECT_DOUBLE_EQ(weighted_sorted_quantile(values, weights, 0.45), 3);
+  EXPECT_DOUBLE_EQ(weighted_sorted_quantile(values, weights, 0.75), 6);
+  EXPECT_DOUBLE_EQ(weighted_sorted_quantile(values, weights, 0.95), 8);
+  // A value of weight 0 is not part of the distribution.
+  EXPECT_DOUBLE_EQ(weighted_sorted_quantile({1, 2, 3}, {0.5, 0, 0.5}, 0.5), 2);
+  EXPECT_DOUBLE_EQ(weighted_sorted_quantile({1, 2, 3}, {0.5, 0, 0.5}, 0.4), 1.6);
+}
+
+TEST(InferSummary, WeightedDrawsAgreeWithRepeatedDraws) {
+  // Weights 1/4, 1/2, 1/4 against the middle draw repeated: the same mean and, at levels the
+  // repetition's Hazen points share, the same quantiles.
+  FieldDraws weighted{3, 1, {1, 5, 7}, {0.25, 0.5, 0.25}};
+  const FieldDraws repeated = weighted.select({0, 1, 1, 2});
+  EXPECT_TRUE(repeated.weights.empty());
+  EXPECT_EQ(repeated.values, (std::vector<double>{1, 5, 5, 7}));
+  EXPECT_DOUBLE_EQ(weighted.mean()[0], 4.5);
+  EXPECT_DOUBLE_EQ(repeated.mean()[0], 4.5);
+  const auto q = weighted.quantiles();  // levels 2.5 5 25 50 75 95 97.5 %
+  EXPECT_DOUBLE_EQ(q[0], 1);            // below the first point (0.125)
+  EXPECT_DOUBLE_EQ(q[3], 5);            // the median is the middle point (0.5)
+  EXPECT_DOUBLE_EQ(q[2], 1 + (0.25 - 0.125) / 0.375 * 4);
+  EXPECT_DOUBLE_EQ(q[6], 7);
+  weighted.recentre({0});
+  EXPECT_NEAR(weighted.mean()[0], 0, 1e-15);
+}
+
+TEST(InferSummary, WeightedParameterSummary) {
+  // Equal weights give the unweighted mean and sd (the 1 − Σw² divisor is n − 1 there).
+  const std::vector<double> draws = {1, 2, 3, 4};
+  const ParameterPosterior equal = summarize_parameter("a", draws, {0.25, 0.25, 0.25, 0.25});
+  EXPECT_DOUBLE_EQ(equal.mean, 2.5);
+  EXPECT_NEAR(equal.sd, std::sqrt(5.0 / 3.0), 1e-15);
+  const ParameterPosterior tilted = summarize_parameter("a", draws, {0.1, 0.2, 0.3, 0.4});
+  EXPECT_DOUBLE_EQ(tilted.mean, 3);
+  const double variance = (0.1 * 4 + 0.2 * 1 + 0 + 0.4 * 1) / (1 - 0.3);
+  EXPECT_NEAR(tilted.sd, std::sqrt(variance), 1e-15);
+  EXPECT_DOUBLE_EQ(tilted.lower, 1);  // 2.5 % lies below the first point (0.05)
+  EXPECT_DOUBLE_EQ(tilted.upper, 4);  // 97.5 % beyond the last (0.8)
 }
 
 }  // namespace

@@ -18,6 +18,13 @@
 
 namespace msflow::infer {
 
+/// Draws of an approximate posterior with their log-density: the proposals of the importance
+/// correction (include/msflow/infer/importance.hpp).
+struct Proposals {
+  Eigen::MatrixXd u;            ///< k × count
+  Eigen::VectorXd log_density;  ///< ln q(u_j), up to a constant common to all j
+};
+
 struct ElboEstimate {
   double value = 0;           ///< the Monte Carlo mean of the ELBO
   double standard_error = 0;  ///< its standard error (sd over draws / √K)
@@ -37,6 +44,8 @@ class Elbo {
 
   /// u = G_ψ(ε) for the `count` draws of stream (kInferSamples, a = stream): k × count.
   Eigen::MatrixXd sample(const Eigen::VectorXd& psi, std::uint64_t stream, int count);
+  /// The same draws of stream (kInferSamples, a = 0) as sample(ψ, 0, count), with ln q_ψ(u).
+  Proposals propose(const Eigen::VectorXd& psi, int count);
 
  private:
   /// Per draw: [J_k, ∂J/∂u_k] computed by the owning groups and shared, and the draws' ln|det|.

@@ -30,6 +30,14 @@ enum class Method {
 };
 std::string to_string(Method method);
 
+/// How vi's and laplace's draws are corrected towards the posterior (docs/method.md,
+/// "Importance correction").
+enum class Importance {
+  kNone,  ///< the approximation's own draws
+  kPsis,  ///< proposals weighted by p/q with Pareto-smoothed weights, then resampled
+};
+std::string to_string(Importance importance);
+
 /// Where the bands of b̄ are centred (docs/method.md, "Bands").
 enum class Bands {
   kPosterior,  ///< the draws as they are: the posterior's own quantiles, /estimate its mean
@@ -51,8 +59,10 @@ struct InferSettings {
   double physical_prior_sd = 10;  ///< of each learned physical parameter, unconstrained
   double affine_prior_sd = 3;     ///< of the flow's final location/scale layer (fit: none)
   int samples = 200;              ///< S posterior draws in the output
-  Bands bands = Bands::kMode;     ///< centre of the bands of b̄
-  int elbo_draws = 64;            ///< draws of the final ELBO estimate
+  Importance importance = Importance::kNone;  ///< vi, laplace: correction of the draws
+  int proposals = 1000;                       ///< psis: proposals drawn and weighted
+  Bands bands = Bands::kMode;                 ///< centre of the bands of b̄
+  int elbo_draws = 64;                        ///< draws of the final ELBO estimate
   std::uint64_t seed = 1;
   // Metropolis
   int chains = 4;

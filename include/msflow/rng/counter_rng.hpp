@@ -36,6 +36,7 @@ enum class Purpose : std::uint64_t {
   kInferChain = 11,       ///< Metropolis: start (b = 0) and proposals (b = step + 1) of chain a
   kInferAccept = 12,      ///< Metropolis: acceptance uniforms of chain a, step b
   kForecast = 13,         ///< Brownian increments of forecast path a, step b
+  kInferResample = 14,    ///< infer: the uniform of the importance resampling
   kTest = 99,             ///< reserved for tests
 };
 
