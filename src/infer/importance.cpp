@@ -54,6 +54,8 @@ GeneralizedPareto fit_generalized_pareto(std::vector<double> x) {
   constexpr double kPrior = 3;
   const std::size_t grid = 30 + static_cast<std::size_t>(std::sqrt(static_cast<double>(n)));
   const double quartile = x[static_cast<std::size_t>(static_cast<double>(n) / 4 + 0.5) - 1];
+  // A first quartile of 0 (exceedances tied at the threshold) would collapse the grid onto one
+  // point; the largest exceedance sets the scale instead.
   const double first_quartile = quartile > 0 ? quartile : x.back();
   std::vector<double> theta(grid), log_likelihood(grid);
   for (std::size_t j = 0; j < grid; ++j) {
