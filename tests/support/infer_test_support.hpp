@@ -36,9 +36,11 @@ inline std::unique_ptr<infer::PosteriorSpace> small_space(const fit::AveragedMod
   return space;
 }
 
-/// A posterior flow of dimension k, 2 affine couplings of 8 units, not the identity.
-inline flow::Flow small_posterior_flow(Eigen::Index k) {
+/// A posterior flow of dimension k, 2 couplings (affine or spline) of 8 units, not the identity.
+inline flow::Flow small_posterior_flow(Eigen::Index k,
+                                       flow::CouplingType type = flow::CouplingType::kAffine) {
   flow::FlowSettings settings;
+  settings.type = type;
   settings.layers = 2;
   settings.width = 8;
   settings.depth = 1;

@@ -21,6 +21,7 @@ struct Case {
   Coverage coverage;
   int subspace_dim = 3;
   bool resample = true;
+  flow::CouplingType posterior_type = flow::CouplingType::kAffine;
 };
 
 void check_elbo_gradient(const Case& c) {
@@ -28,7 +29,7 @@ void check_elbo_gradient(const Case& c) {
   testing::SmallFitProblem problem(config, 40);
   const auto objective = problem.objective();
   const auto space = testing::small_space(*problem.averaged, c.coverage, c.subspace_dim);
-  flow::Flow posterior = testing::small_posterior_flow(space->dim());
+  flow::Flow posterior = testing::small_posterior_flow(space->dim(), c.posterior_type);
   const DrawGroups groups(MPI_COMM_SELF, 1);
   Elbo elbo(*objective, *space, posterior, groups, 4, c.resample, 11);
 
@@ -104,14 +105,26 @@ TEST(InferElboGradient, InterpolatedAveragingFixedBaseSamples) {
                        /*resample=*/false});
 }
 
+// The default posterior flow: rational-quadratic spline couplings (their log-determinant and
+// reverse pass in the entropy term).
+TEST(InferElboGradient, SplinePosteriorFlow) {
+  check_elbo_gradient({"tagged subspace + sigma0, spline q",
+                       {"--model.name", "tagged", "--model.N", "4", "--fit.learn", "sigma0"},
+                       Coverage::kSubspace,
+                       3,
+                       /*resample=*/true,
+                       flow::CouplingType::kSpline});
+}
+
 // The value is −(1/K) Σ_k [−J(ϑ(u_k)) − ln q(u_k)], with ln q from the flow's own density.
+// (A spline q, the default.)
 TEST(InferElbo, ValueIsTheMeanOfJPlusLogDensity) {
   const Config config =
       testing::fit_config({"--model.name", "tagged", "--model.N", "3", "--fit.learn", "A"});
   testing::SmallFitProblem problem(config, 40);
   const auto objective = problem.objective();
   const auto space = testing::small_space(*problem.averaged, Coverage::kSubspace, 2);
-  flow::Flow posterior = testing::small_posterior_flow(space->dim());
+  flow::Flow posterior = testing::small_posterior_flow(space->dim(), flow::CouplingType::kSpline);
   const DrawGroups groups(MPI_COMM_SELF, 1);
   const int draws = 3;
   Elbo elbo(*objective, *space, posterior, groups, draws, /*resample=*/false, 11);
