@@ -19,9 +19,9 @@ FlowSpec FlowSettings::spec(int dim, int context_dim) const {
   return spec;
 }
 
-void declare_flow_options(OptionCatalog& catalog, const std::string& section) {
+void declare_flow_options(OptionCatalog& catalog, const std::string& section, CouplingType type) {
   catalog.section(section)
-      .add("type", "affine", "coupling layers: affine or spline (rational-quadratic)")
+      .add("type", to_string(type), "coupling layers: affine or spline (rational-quadratic)")
       .add("layers", "6", "coupling layers")
       .add("width", "64", "hidden units of each conditioner layer")
       .add("depth", "2", "hidden layers of each conditioner")

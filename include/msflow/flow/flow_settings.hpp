@@ -21,8 +21,9 @@ struct FlowSettings {
   FlowSpec spec(int dim, int context_dim) const;
 };
 
-/// Declares [section] type, layers, width, depth, activation, bins, bound.
-void declare_flow_options(OptionCatalog& catalog, const std::string& section);
+/// Declares [section] type (default `type`), layers, width, depth, activation, bins, bound.
+void declare_flow_options(OptionCatalog& catalog, const std::string& section,
+                          CouplingType type = CouplingType::kAffine);
 /// Only width, depth and activation (a plain network, e.g. the unstructured estimator's MLP).
 FlowSettings read_network_settings(const Config& config, const std::string& section);
 /// Reads and validates them (InputError naming the option).
