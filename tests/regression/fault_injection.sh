@@ -323,7 +323,6 @@ check_option() {  # command option value
   case "$command $option" in
     "fit --fit.tao_type" | "fit --fit.gradient_tolerance") base+=(--fit.optimizer tao) ;;
     "fit --flow.bins" | "fit --flow.bound") base+=(--flow.type spline) ;;
-    "infer --qflow.bins" | "infer --qflow.bound") base+=(--qflow.type spline) ;;
     "infer --infer.proposals") base+=(--infer.importance psis) ;;
     "infer --infer.chains" | "infer --infer.steps" | "infer --infer.burnin")
       base+=(--infer.method mcmc --infer.steps 10 --infer.burnin 2) ;;
