@@ -446,13 +446,14 @@ class InferProblem {
                 format_number(importance_->raw_effective_size, 4), " unsmoothed); ",
                 settings_.samples, " draws resampled");
     if (importance_->pareto_k > threshold)
-      log().print(
-          "warning: k-hat ", format_number(importance_->pareto_k, 3), " > ",
-          format_number(threshold, 3),
-          ": the approximation misses much of the posterior's tails and the corrected "
-          "draws are noisy; ",
-          variational() ? "train q better (--infer.iterations, --qflow.type spline) or " : "",
-          "use more --infer.proposals, or compare with --infer.method mcmc");
+      log().print("warning: k-hat ", format_number(importance_->pareto_k, 3), " > ",
+                  format_number(threshold, 3),
+                  ": the approximation misses much of the posterior's tails and the corrected "
+                  "draws are noisy; ",
+                  variational()
+                      ? "train q better (--infer.iterations, --qflow.layers, --qflow.bins) or "
+                      : "",
+                  "use more --infer.proposals, or compare with --infer.method mcmc");
   }
 
   /// J(ϑ(u_j)) for the columns of `u`, spread over the draw groups (the fit's draw 0).
