@@ -2,8 +2,25 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 namespace msflow::infer {
+namespace {
+
+// `values` in ascending order with their `weights` carried along (stable: ties keep their order).
+void sort_with_weights(const std::vector<double>& values, const std::vector<double>& weights,
+                       std::vector<double>& sorted, std::vector<double>& sorted_weights) {
+  std::vector<std::size_t> order(values.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return values[a] < values[b]; });
+  sorted.resize(order.size());
+  sorted_weights.resize(order.size());
+  for (std::size_t j = 0; j < order.size(); ++j)
+    sorted[j] = values[order[j]], sorted_weights[j] = weights[order[j]];
+}
+
+}  // namespace
 
 const std::vector<double>& quantile_levels() {
   static const std::vector<double> levels = {0.025, 0.05, 0.25, 0.5, 0.75, 0.95, 0.975};
@@ -80,9 +97,7 @@ void FieldDraws::recentre(const std::vector<double>& centre) {
 std::vector<double> FieldDraws::quantiles() const {
   const auto& levels = quantile_levels();
   std::vector<double> out(levels.size() * static_cast<std::size_t>(size));
-  std::vector<double> column(static_cast<std::size_t>(draws));
-  std::vector<std::size_t> order(static_cast<std::size_t>(draws));
-  std::vector<double> sorted_weights(weights.size());
+  std::vector<double> column(static_cast<std::size_t>(draws)), sorted, sorted_weights;
   for (Eigen::Index i = 0; i < size; ++i) {
     for (Eigen::Index s = 0; s < draws; ++s)
       column[static_cast<std::size_t>(s)] = values[static_cast<std::size_t>(s * size + i)];
@@ -93,13 +108,7 @@ std::vector<double> FieldDraws::quantiles() const {
             sorted_quantile(column, levels[l]);
       continue;
     }
-    for (std::size_t s = 0; s < order.size(); ++s)
-      order[s] = s;
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return column[a] < column[b]; });
-    std::vector<double> sorted(order.size());
-    for (std::size_t s = 0; s < order.size(); ++s)
-      sorted[s] = column[order[s]], sorted_weights[s] = weights[order[s]];
+    sort_with_weights(column, weights, sorted, sorted_weights);
     for (std::size_t l = 0; l < levels.size(); ++l)
       out[l * static_cast<std::size_t>(size) + static_cast<std::size_t>(i)] =
           weighted_sorted_quantile(sorted, sorted_weights, levels[l]);
@@ -151,14 +160,8 @@ ParameterPosterior summarize_parameter(const std::string& name, std::vector<doub
   for (std::size_t j = 0; j < draws.size(); ++j)
     p.sd += weights[j] * (draws[j] - p.mean) * (draws[j] - p.mean);
   p.sd = std::sqrt(p.sd / std::max(1e-300, 1 - sum_of_squares));
-  std::vector<std::size_t> order(draws.size());
-  for (std::size_t j = 0; j < order.size(); ++j)
-    order[j] = j;
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return draws[a] < draws[b]; });
-  std::vector<double> sorted(order.size()), sorted_weights(order.size());
-  for (std::size_t j = 0; j < order.size(); ++j)
-    sorted[j] = draws[order[j]], sorted_weights[j] = weights[order[j]];
+  std::vector<double> sorted, sorted_weights;
+  sort_with_weights(draws, weights, sorted, sorted_weights);
   p.lower = weighted_sorted_quantile(sorted, sorted_weights, 0.025);
   p.upper = weighted_sorted_quantile(sorted, sorted_weights, 0.975);
   return p;
